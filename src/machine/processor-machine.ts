@@ -1,0 +1,73 @@
+/**
+ * Adapts any in-process Processor to the batch Machine contract: load the trace's image and registers,
+ * execute each step, record one observation per step, dump memory at the end.
+ */
+import { hexFromHalves, hiHalf, loHalf } from '../arch/word.ts';
+import type { Machine } from './machine.ts';
+import type { MachineResult, Observation } from './observation.ts';
+import type { Processor, ProcessorFactory } from './processor.ts';
+import type { Step, Trace } from './trace.ts';
+
+const DONE: Observation = { kind: 'done' };
+
+export function processorMachine(name: string, factory: ProcessorFactory): Machine {
+  return {
+    name,
+    run(trace: Trace): MachineResult {
+      const cpu = factory({ maxPhyAddr: trace.maxPhyAddr });
+      loadImage(cpu, trace);
+      const observations = trace.steps.map((step) => execute(cpu, step));
+      return { observations, memory: cpu.dumpMemory() };
+    },
+  };
+}
+
+/** Puts the image in memory, then the registers: EFER and CR4 before CR3, CR0 (PG) last, as a boot would. */
+export function loadImage(cpu: Processor, trace: Trace): void {
+  for (const word of trace.memory) {
+    cpu.writePhys32(word.pa, loHalf(word.value));
+    cpu.writePhys32(word.pa + 4, hiHalf(word.value));
+  }
+  const { cr0, cr3, cr4, efer } = trace.registers;
+  cpu.writeEfer(efer);
+  cpu.movCr4(cr4);
+  cpu.movCr3(cr3);
+  cpu.movCr0(cr0);
+}
+
+function faultObservation(cpu: Processor): Observation {
+  const fault = cpu.fault;
+  if (fault === null) throw new Error('processor reported failure without a fault');
+  return fault.kind === 'page-fault'
+    ? { kind: 'page-fault', errorCode: fault.errorCode, cr2: fault.cr2 }
+    : { kind: 'general-protection' };
+}
+
+function status(cpu: Processor, ok: boolean): Observation {
+  return ok ? DONE : faultObservation(cpu);
+}
+
+export function execute(cpu: Processor, step: Step): Observation {
+  switch (step.op) {
+    case 'load':
+    case 'fetch': {
+      const ok = step.op === 'load' ? cpu.load(step.va, step.size, step.user) : cpu.fetch(step.va, step.size, step.user);
+      return ok ? { kind: 'value', value: hexFromHalves(cpu.valueLo, cpu.valueHi) } : faultObservation(cpu);
+    }
+    case 'store':
+      return status(cpu, cpu.store(step.va, step.size, loHalf(step.value), hiHalf(step.value), step.user));
+    case 'mov-cr0':
+      return status(cpu, cpu.movCr0(step.value));
+    case 'mov-cr3':
+      return status(cpu, cpu.movCr3(step.value));
+    case 'mov-cr4':
+      return status(cpu, cpu.movCr4(step.value));
+    case 'invlpg':
+      cpu.invlpg(step.va);
+      return DONE;
+    case 'write-phys':
+      cpu.writePhys32(step.pa, loHalf(step.value));
+      cpu.writePhys32(step.pa + 4, hiHalf(step.value));
+      return DONE;
+  }
+}
