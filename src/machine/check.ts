@@ -1,0 +1,175 @@
+/**
+ * The runner: executes a trace on a machine, replays the walk-level specification beside it, and returns
+ * the first divergence with an explanation (the walk the specification took, entry by entry, and what the
+ * machine returned instead).
+ */
+import { hexFromBigInt, type Hex64 } from '../arch/word.ts';
+import type { OutcomeTags, WalkTrace } from '../spec/outcome.ts';
+import { type SpecState, initialState } from '../spec/state.ts';
+import { advance, dedupe, outcomes } from '../spec/transition.ts';
+import { formatStep, hexPhys } from './format.ts';
+import type { Machine } from './machine.ts';
+import { describeObservation, type MachineResult, type Observation, observationsEqual } from './observation.ts';
+import type { Step, Trace } from './trace.ts';
+import { bigIntFromHex, isHex64 } from '../arch/word.ts';
+
+/** Bound on the specification states followed at once (distinct stale-translation histories). */
+const MAX_STATES = 32;
+
+export interface MemoryDifference {
+  readonly pa: number;
+  readonly expected: Hex64;
+  readonly observed: Hex64;
+  /** Bits the machine was free to set or not. */
+  readonly uncertain: Hex64;
+}
+
+export type DivergenceKind = 'observation' | 'final-memory' | 'malformed-result' | 'machine-error';
+
+export interface Divergence {
+  readonly kind: DivergenceKind;
+  /** The step at which the machine departed from the specification; null for final memory. */
+  readonly stepIndex: number | null;
+  readonly step: Step | null;
+  readonly observed: Observation | null;
+  readonly allowed: readonly Observation[];
+  /** The walks behind the allowed outcomes, for explaining the divergence. */
+  readonly walks: readonly WalkTrace[];
+  readonly memory: readonly MemoryDifference[];
+  /** A readable account of the divergence, several lines. */
+  readonly explanation: string;
+}
+
+export interface CheckResult {
+  readonly divergence: Divergence | null;
+  readonly result: MachineResult | null;
+  /** Tags of the outcomes that matched, one list per step (for domain coverage). */
+  readonly tags: readonly OutcomeTags[];
+}
+
+function divergence(d: Omit<Divergence, 'explanation'>, explanation: string): Divergence {
+  return { ...d, explanation };
+}
+
+function machineError(kind: 'malformed-result' | 'machine-error', message: string): Divergence {
+  return divergence({ kind, stepIndex: null, step: null, observed: null, allowed: [], walks: [], memory: [] }, message);
+}
+
+function wellFormed(result: unknown, steps: number): string | null {
+  if (typeof result !== 'object' || result === null) return 'the machine returned no result object';
+  const r = result as Partial<MachineResult>;
+  if (!Array.isArray(r.observations)) return 'the machine returned no observations array';
+  if (r.observations.length !== steps) return `the machine returned ${r.observations.length} observations for ${steps} steps`;
+  if (!Array.isArray(r.memory)) return 'the machine returned no final memory array';
+  for (const o of r.observations as unknown[]) {
+    const kind = (o as { kind?: unknown } | null)?.kind;
+    if (!['value', 'done', 'page-fault', 'general-protection'].includes(kind as string)) return `malformed observation ${JSON.stringify(o)}`;
+    if (kind === 'value' && !isHex64((o as { value?: unknown }).value)) return `malformed value in ${JSON.stringify(o)}`;
+  }
+  for (const w of r.memory as unknown[]) if (!isHex64((w as { value?: unknown } | null)?.value)) return `malformed memory word ${JSON.stringify(w)}`;
+  return null;
+}
+
+export function formatWalk(w: WalkTrace): string {
+  const lines = [`  ${w.source} walk of ${'0x' + w.va.toString(16).padStart(8, '0')}:`];
+  for (const e of w.entries) lines.push(`    ${e.level.padEnd(5)} [${hexPhys(e.pa)}] = ${hexFromBigInt(e.value)}   ${e.rule}`);
+  lines.push(`    => ${w.verdict}`);
+  return lines.join('\n');
+}
+
+function explainStep(index: number, step: Step, observed: Observation, allowed: Observation[], walks: WalkTrace[]): string {
+  return [
+    `step ${index}: ${formatStep(step)}`,
+    `  machine returned: ${describeObservation(observed)}`,
+    `  specification allows: ${allowed.map(describeObservation).join('  or  ')}`,
+    ...walks.map(formatWalk),
+  ].join('\n');
+}
+
+function uniqueObservations(list: Observation[]): Observation[] {
+  return list.filter((o, i) => list.findIndex((p) => observationsEqual(o, p)) === i);
+}
+
+function memoryDifferences(s: SpecState, observed: readonly { pa: number; value: Hex64 }[]): MemoryDifference[] {
+  const actual = new Map(observed.map((w) => [w.pa, bigIntFromHex(w.value)]));
+  const pas = new Set<number>([...actual.keys(), ...s.memory.entries().map(([pa]) => pa)]);
+  const diffs: MemoryDifference[] = [];
+  for (const pa of [...pas].sort((a, b) => a - b)) {
+    const expected = s.memory.readWord(pa);
+    const got = actual.get(pa) ?? 0n;
+    const uncertain = s.maySet.get(pa) ?? 0n;
+    const diff = expected ^ got;
+    // An uncertain bit may be set by the machine, never cleared: the flags are sticky (SDM 4.8).
+    if ((diff & ~uncertain) === 0n && (diff & expected) === 0n) continue;
+    diffs.push({ pa, expected: hexFromBigInt(expected), observed: hexFromBigInt(got), uncertain: hexFromBigInt(uncertain) });
+  }
+  return diffs;
+}
+
+function explainMemory(diffs: readonly MemoryDifference[]): string {
+  return [
+    `final memory differs in ${diffs.length} word(s) (accessed/dirty bits, or data):`,
+    ...diffs.slice(0, 8).map((d) => `  [${hexPhys(d.pa)}] machine ${d.observed}, specification ${d.expected}${d.uncertain !== '0x0' ? ` (bits ${d.uncertain} free to be set)` : ''}`),
+  ].join('\n');
+}
+
+/** Runs `trace` on `machine` and compares it with the specification. Never throws for machine misbehaviour. */
+export async function checkTrace(machine: Machine, trace: Trace): Promise<CheckResult> {
+  let result: MachineResult;
+  try {
+    result = await machine.run(trace);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { divergence: machineError('machine-error', `machine ${machine.name} threw: ${message}`), result: null, tags: [] };
+  }
+  const problem = wellFormed(result, trace.steps.length);
+  if (problem !== null) return { divergence: machineError('malformed-result', problem), result: null, tags: [] };
+  return { ...compare(trace, result), result };
+}
+
+/** Compares a machine's result with the specification, step by step, then the final memory. */
+export function compare(trace: Trace, result: MachineResult): { divergence: Divergence | null; tags: OutcomeTags[] } {
+  let states: SpecState[] = [initialState(trace)];
+  const tags: OutcomeTags[] = [];
+  for (let i = 0; i < trace.steps.length; i++) {
+    const step = trace.steps[i] as Step;
+    const observed = result.observations[i] as Observation;
+    const next: SpecState[] = [];
+    const allowed: Observation[] = [];
+    const walks: WalkTrace[] = [];
+    for (const s of states) {
+      const options = outcomes(s, step);
+      const matched = options.filter((o) => observationsEqual(o.observation, observed));
+      allowed.push(...options.map((o) => o.observation));
+      walks.push(...options.flatMap((o) => o.walks));
+      if (matched.length > 0 && next.length === 0) tags.push((matched[0] as (typeof matched)[0]).tags);
+      next.push(...advance(s, matched));
+    }
+    if (next.length === 0) {
+      const allowedUnique = uniqueObservations(allowed);
+      const walksShown = walks.slice(0, 6);
+      return {
+        divergence: divergence(
+          { kind: 'observation', stepIndex: i, step, observed, allowed: allowedUnique, walks: walksShown, memory: [] },
+          explainStep(i, step, observed, allowedUnique, walksShown),
+        ),
+        tags,
+      };
+    }
+    states = dedupe(next, MAX_STATES);
+  }
+  let closest: MemoryDifference[] | null = null;
+  for (const s of states) {
+    const diffs = memoryDifferences(s, result.memory);
+    if (diffs.length === 0) return { divergence: null, tags };
+    if (closest === null || diffs.length < closest.length) closest = diffs;
+  }
+  const diffs = closest ?? [];
+  return {
+    divergence: divergence(
+      { kind: 'final-memory', stepIndex: null, step: null, observed: null, allowed: [], walks: [], memory: diffs },
+      explainMemory(diffs),
+    ),
+    tags,
+  };
+}

@@ -1,0 +1,211 @@
+/**
+ * Loads, stores and fetches (SDM 4.4, 4.6, 4.7, 4.8): the outcomes an access may have.
+ *
+ * An access is split at the 4 KiB page boundary (an access that straddles two pages needs two
+ * translations; the lower page is translated first and the linear address wraps at 4 GiB). Each piece may
+ * be translated by a fresh walk or by a stale translation the TLB may still hold (invalidation.ts).
+ */
+import { BIT, CR0, PAGE_2M, PAGE_4K } from '../arch/entry-layout.ts';
+import { hexFromBigInt } from '../arch/word.ts';
+import type { AccessStep } from '../machine/trace.ts';
+import { type Access, deniedBy, type FaultCause, pageFaultErrorCode } from './access-rights.ts';
+import { isPresent, mask } from './entry.ts';
+import { staleTranslations, translationKey } from './invalidation.ts';
+import type { BitUpdate, Effects, Outcome, OutcomeTags, WalkTrace } from './outcome.ts';
+import { bitOf, pagingContext, type SpecState } from './state.ts';
+import { type EntryRead, type PagingContext, type Translation, walk, type WalkResult } from './walk.ts';
+
+const ACCESSED = mask(BIT.A);
+const DIRTY = mask(BIT.D);
+
+interface Piece {
+  readonly va: number;
+  readonly length: number;
+}
+
+/** How one piece may be translated. */
+type PieceOption =
+  | { readonly ok: true; readonly t: Translation; readonly stale: boolean; readonly fresh: WalkResult; readonly walk: WalkTrace }
+  | { readonly ok: false; readonly cause: FaultCause; readonly stale: boolean; readonly fresh: WalkResult; readonly entries: readonly EntryRead[]; readonly walk: WalkTrace };
+
+export function accessOf(step: AccessStep): Access {
+  return { write: step.op === 'store', user: step.user, fetch: step.op === 'fetch' };
+}
+
+export function splitAtPages(va: number, size: number): Piece[] {
+  const first = Math.min(size, PAGE_4K - (va % PAGE_4K));
+  if (first === size) return [{ va, length: size }];
+  return [
+    { va, length: first },
+    { va: (va + first) >>> 0, length: size - first },
+  ];
+}
+
+export function accessOutcomes(s: SpecState, step: AccessStep): Outcome[] {
+  const ctx = pagingContext(s);
+  return ctx === null ? [directAccess(s, step)] : pagedAccess(s, ctx, step);
+}
+
+/** Paging off: the linear address is the physical address (SDM 4.1.1). */
+function directAccess(s: SpecState, step: AccessStep): Outcome {
+  const pas = Array.from({ length: step.size }, (_, i) => (step.va + i) >>> 0);
+  return completeAccess(s, step, pas, { setBits: [], maySet: [] }, [], { pageSize: 'none', tlb: 'none', space: 'direct' });
+}
+
+function pieceOptions(s: SpecState, ctx: PagingContext, piece: Piece, access: Access): PieceOption[] {
+  const fresh = walk((pa) => s.memory.readWord(pa), ctx, piece.va);
+  const rights = { wp: bitOf(s.registers.cr0, CR0.WP_BIT), nxe: ctx.nxe };
+  const options: PieceOption[] = [];
+  const fromTranslation = (t: Translation, stale: boolean): PieceOption => {
+    const denied = deniedBy(t, access, rights);
+    const source = stale ? 'stale' : 'fresh';
+    const w: WalkTrace = { va: piece.va, source, entries: t.entries, verdict: denied ?? 'SDM 4.6: access permitted' };
+    return denied === null
+      ? { ok: true, t, stale, fresh, walk: w }
+      : { ok: false, cause: 'protection', stale, fresh, entries: t.entries, walk: w };
+  };
+  if (fresh.kind === 'translation') options.push(fromTranslation(fresh, false));
+  else {
+    const last = fresh.entries[fresh.entries.length - 1];
+    const w: WalkTrace = { va: piece.va, source: 'fresh', entries: fresh.entries, verdict: last?.rule ?? fresh.kind };
+    options.push({ ok: false, cause: fresh.kind, stale: false, fresh, entries: fresh.entries, walk: w });
+  }
+  const freshKey = fresh.kind === 'translation' ? translationKey(fresh) : null;
+  for (const t of staleTranslations(s.epochs, s.events, piece.va, freshKey)) options.push(fromTranslation(t, true));
+  return options;
+}
+
+/** A/D bits of the entries a translation used: PDE and PTE (PDPTEs have none under PAE). */
+function accessedBits(entries: readonly EntryRead[]): BitUpdate[] {
+  return entries.filter((e) => e.level !== 'PDPTE' && isPresent(e.value)).map((e) => ({ pa: e.pa, bits: ACCESSED }));
+}
+
+function leafDirty(entries: readonly EntryRead[]): BitUpdate[] {
+  const leaf = entries[entries.length - 1];
+  return leaf === undefined ? [] : [{ pa: leaf.pa, bits: DIRTY }];
+}
+
+/** Whatever a stale or faulting translation may have touched: A (and D for a write) in every entry involved. */
+function uncertainBits(option: PieceOption, write: boolean): BitUpdate[] {
+  const bits = write ? ACCESSED | DIRTY : ACCESSED;
+  const involved = [...(option.ok ? option.t.entries : option.entries), ...option.fresh.entries];
+  return accessedBits(involved).map((u) => ({ pa: u.pa, bits: option.ok && option.stale ? bits : ACCESSED }));
+}
+
+function pagedAccess(s: SpecState, ctx: PagingContext, step: AccessStep): Outcome[] {
+  const access = accessOf(step);
+  const pieces = splitAtPages(step.va, step.size);
+  const perPiece = pieces.map((p) => pieceOptions(s, ctx, p, access));
+  const outcomes: Outcome[] = [];
+  const choose = (i: number, chosen: PieceOption[]): void => {
+    if (i === pieces.length) {
+      outcomes.push(translatedAccess(s, step, pieces, chosen));
+      return;
+    }
+    for (const option of perPiece[i] ?? []) {
+      if (!option.ok) outcomes.push(faultedAccess(step, access, ctx, pieces[i] as Piece, [...chosen, option]));
+      else choose(i + 1, [...chosen, option]);
+    }
+  };
+  choose(0, []);
+  return outcomes;
+}
+
+function pageSizeTag(t: Translation | null): OutcomeTags['pageSize'] {
+  if (t === null) return 'none';
+  return t.pageSize === PAGE_2M ? '2M' : '4K';
+}
+
+/**
+ * A #PF on `piece`: nothing is written; CR2 is the first byte of the access inside the faulting page
+ * (SDM 4.7); the TLB drops entries for that address (SDM 4.10.4.1). Whether the processor set accessed
+ * bits on the way is not specified precisely, so those bits become uncertain; dirty bits are never set.
+ */
+function faultedAccess(step: AccessStep, access: Access, ctx: PagingContext, piece: Piece, chosen: PieceOption[]): Outcome {
+  const failed = chosen[chosen.length - 1] as Extract<PieceOption, { ok: false }>;
+  const maySet = chosen.flatMap((o) => uncertainBits(o, false));
+  const effects: Effects = {
+    setBits: [],
+    maySet,
+    writes: null,
+    invalidations: [{ kind: 'page', va: piece.va }],
+    registers: null,
+    pdptes: null,
+  };
+  return {
+    observation: { kind: 'page-fault', errorCode: pageFaultErrorCode(failed.cause, access, ctx.nxe), cr2: piece.va },
+    effects,
+    walks: chosen.map((o) => o.walk),
+    tags: {
+      pageSize: pageSizeTag(failed.ok ? null : failed.fresh.kind === 'translation' ? failed.fresh : null),
+      tlb: chosen.some((o) => o.stale) ? 'stale-allowed' : 'fresh',
+      fault: failed.cause,
+      space: 'paged',
+      access: accessKind(step),
+    },
+  };
+}
+
+function translatedAccess(s: SpecState, step: AccessStep, pieces: Piece[], chosen: PieceOption[]): Outcome {
+  const write = step.op === 'store';
+  const setBits: BitUpdate[] = [];
+  const maySet: BitUpdate[] = [];
+  const pas: number[] = [];
+  chosen.forEach((option, i) => {
+    if (!option.ok) return;
+    if (option.stale) maySet.push(...uncertainBits(option, write));
+    else {
+      setBits.push(...accessedBits(option.t.entries));
+      if (write) setBits.push(...leafDirty(option.t.entries));
+    }
+    const piece = pieces[i] as Piece;
+    // Physical address = frame + offset within the page (SDM 4.4.2); above 4 GiB, no truncation.
+    const offset = piece.va - option.t.pageBase;
+    for (let k = 0; k < piece.length; k++) pas.push(option.t.frame + offset + k);
+  });
+  const first = chosen[0];
+  const t = first !== undefined && first.ok ? first.t : null;
+  return completeAccess(s, step, pas, { setBits, maySet }, chosen.map((o) => o.walk), {
+    pageSize: pageSizeTag(t),
+    tlb: chosen.some((o) => o.stale) ? 'stale-allowed' : 'fresh',
+    space: 'paged',
+  });
+}
+
+function accessKind(step: AccessStep): OutcomeTags['access'] {
+  return step.op;
+}
+
+/** The access completes: a load reads its bytes (after the walk's A/D updates), a store writes them. */
+function completeAccess(
+  s: SpecState,
+  step: AccessStep,
+  pas: number[],
+  bits: { setBits: BitUpdate[]; maySet: BitUpdate[] },
+  walks: WalkTrace[],
+  tags: Pick<OutcomeTags, 'pageSize' | 'tlb' | 'space'>,
+): Outcome {
+  const fullTags: OutcomeTags = { ...tags, fault: 'none', access: accessKind(step) };
+  if (step.op === 'store') {
+    const value = BigInt(step.value);
+    const bytes = pas.map((_, i) => Number((value >> BigInt(8 * i)) & 0xffn));
+    return {
+      observation: { kind: 'done' },
+      effects: { setBits: bits.setBits, maySet: bits.maySet, writes: { pas, bytes }, invalidations: [], registers: null, pdptes: null },
+      walks,
+      tags: fullTags,
+    };
+  }
+  let memory = s.memory;
+  for (const u of bits.setBits) memory = memory.setBits(u.pa, u.bits);
+  let value = 0n;
+  pas.forEach((pa, i) => {
+    value |= BigInt(memory.readByte(pa)) << BigInt(8 * i);
+  });
+  return {
+    observation: { kind: 'value', value: hexFromBigInt(value) },
+    effects: { setBits: bits.setBits, maySet: bits.maySet, writes: null, invalidations: [], registers: null, pdptes: null },
+    walks,
+    tags: fullTags,
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * Steps that change translation state rather than access memory through it: MOV to CR0/CR3/CR4,
+ * INVLPG and physical writes. Each has exactly one outcome; the invalidations follow SDM 4.10.4.1.
+ */
+import { CR0, CR4, PAGE_2M } from '../arch/entry-layout.ts';
+import { bigIntFromHex } from '../arch/word.ts';
+import type { InvlpgStep, MovCrStep, Registers, WritePhysStep } from '../machine/trace.ts';
+import type { Invalidation } from './invalidation.ts';
+import { type Effects, NO_EFFECTS, type Outcome, type OutcomeTags } from './outcome.ts';
+import { bitOf, loadPdptes, pagingContext, pagingEnabled, type SpecState } from './state.ts';
+import { walk } from './walk.ts';
+
+function tags(s: SpecState, fault: OutcomeTags['fault'] = 'none'): OutcomeTags {
+  return { pageSize: 'none', tlb: 'none', fault, space: pagingEnabled(s.registers) ? 'paged' : 'direct', access: 'control' };
+}
+
+function done(s: SpecState, effects: Effects): Outcome {
+  return { observation: { kind: 'done' }, effects, walks: [], tags: tags(s) };
+}
+
+function generalProtection(s: SpecState): Outcome {
+  return { observation: { kind: 'general-protection' }, effects: NO_EFFECTS, walks: [], tags: tags(s, 'general-protection') };
+}
+
+/**
+ * A register write that may load the PDPTE registers (SDM 4.4.1). If a present PDPTE sets a reserved
+ * bit the MOV raises #GP(0) and changes nothing.
+ */
+function movWithPdpteLoad(s: SpecState, registers: Registers, loads: boolean, invalidations: Invalidation[]): Outcome {
+  if (!loads) return done(s, { ...NO_EFFECTS, registers, invalidations });
+  const loaded = loadPdptes(s.memory, registers.cr3, s.maxPhyAddr);
+  if (loaded === null) return generalProtection(s);
+  return done(s, { ...NO_EFFECTS, registers, invalidations, pdptes: loaded });
+}
+
+export function movCrOutcome(s: SpecState, step: MovCrStep): Outcome {
+  const old = s.registers;
+  const value = step.value >>> 0;
+  const paePaging = (r: Registers): boolean => pagingEnabled(r) && bitOf(r.cr4, CR4.PAE_BIT);
+  switch (step.op) {
+    case 'mov-cr3': {
+      // MOV to CR3 invalidates every non-global translation (SDM 4.10.4.1) and, with PAE paging on,
+      // loads the PDPTE registers (SDM 4.4.1).
+      const next = { ...old, cr3: value };
+      return movWithPdpteLoad(s, next, paePaging(next), [{ kind: 'non-global' }]);
+    }
+    case 'mov-cr0': {
+      const next = { ...old, cr0: value };
+      const pgChanged = bitOf(old.cr0, CR0.PG_BIT) !== bitOf(value, CR0.PG_BIT);
+      // Changing PG invalidates everything, global entries included (SDM 4.10.4.1); a change of WP alone
+      // invalidates nothing, since the TLB caches R/W, not the decision (SDM 4.10.2.2).
+      return movWithPdpteLoad(s, next, pgChanged && paePaging(next), pgChanged ? [{ kind: 'all' }] : []);
+    }
+    case 'mov-cr4': {
+      const next = { ...old, cr4: value };
+      const relevant = (1 << CR4.PGE_BIT) | (1 << CR4.PAE_BIT) | (1 << CR4.PSE_BIT);
+      const changed = ((old.cr4 ^ value) & relevant) !== 0;
+      // Changing PGE or PAE invalidates everything (SDM 4.10.4.1) and reloads the PDPTEs (SDM 4.4.1).
+      return movWithPdpteLoad(s, next, changed && paePaging(next), changed ? [{ kind: 'all' }] : []);
+    }
+  }
+}
+
+/**
+ * INVLPG invalidates the translations of the page containing va, of any size; if the current structures
+ * map va with a 2 MiB page, it invalidates every TLB entry within that page (SDM 4.10.4.1).
+ */
+export function invlpgOutcome(s: SpecState, step: InvlpgStep): Outcome {
+  const invalidations: Invalidation[] = [{ kind: 'page', va: step.va >>> 0 }];
+  const ctx = pagingContext(s);
+  if (ctx !== null) {
+    const current = walk((pa) => s.memory.readWord(pa), ctx, step.va >>> 0);
+    if (current.kind === 'translation' && current.pageSize === PAGE_2M)
+      invalidations.push({ kind: 'region', base: current.pageBase, size: PAGE_2M });
+  }
+  return done(s, { ...NO_EFFECTS, invalidations });
+}
+
+/** A physical write changes memory only; it invalidates nothing, so stale translations may remain. */
+export function writePhysOutcome(s: SpecState, step: WritePhysStep): Outcome {
+  const value = bigIntFromHex(step.value);
+  const pas = Array.from({ length: 8 }, (_, i) => step.pa + i);
+  const bytes = pas.map((_, i) => Number((value >> BigInt(8 * i)) & 0xffn));
+  return done(s, { ...NO_EFFECTS, writes: { pas, bytes } });
+}

@@ -1,0 +1,71 @@
+/**
+ * Decoding of PAE paging-structure entries (SDM 4.4.2, Tables 4-8 to 4-11) into named predicates, so the
+ * walk reads like the manual instead of like a pile of masks.
+ */
+import {
+  BIT,
+  HIGHEST_ADDRESS_BIT_LIMIT,
+  LARGE_ADDRESS_LOW_BIT,
+  LARGE_RESERVED_BITS,
+  PDPTE_LOW_RESERVED_BITS,
+  TABLE_ADDRESS_LOW_BIT,
+} from '../arch/entry-layout.ts';
+
+export type Level = 'PDPTE' | 'PDE' | 'PTE';
+
+export function bit(entry: bigint, position: number): boolean {
+  return ((entry >> BigInt(position)) & 1n) === 1n;
+}
+
+export function mask(position: number): bigint {
+  return 1n << BigInt(position);
+}
+
+export const isPresent = (e: bigint): boolean => bit(e, BIT.P);
+export const isWritable = (e: bigint): boolean => bit(e, BIT.RW);
+export const isUser = (e: bigint): boolean => bit(e, BIT.US);
+export const mapsLargePage = (e: bigint): boolean => bit(e, BIT.PS);
+export const isGlobal = (e: bigint): boolean => bit(e, BIT.G);
+export const isExecuteDisabled = (e: bigint): boolean => bit(e, BIT.XD);
+
+/** Bits low..high inclusive as a mask. */
+function range(low: number, high: number): bigint {
+  if (high < low) return 0n;
+  return ((1n << BigInt(high - low + 1)) - 1n) << BigInt(low);
+}
+
+/** Physical address held in bits maxPhyAddr-1..low of an entry. */
+export function addressField(e: bigint, low: number, maxPhyAddr: number): number {
+  return Number(e & range(low, maxPhyAddr - 1));
+}
+
+export function tableAddress(e: bigint, maxPhyAddr: number): number {
+  return addressField(e, TABLE_ADDRESS_LOW_BIT, maxPhyAddr);
+}
+
+export function largePageAddress(e: bigint, maxPhyAddr: number): number {
+  return addressField(e, LARGE_ADDRESS_LOW_BIT, maxPhyAddr);
+}
+
+/** Bits maxPhyAddr..62 are reserved in every PAE entry (SDM Tables 4-8 to 4-11). */
+function addressReserved(maxPhyAddr: number): bigint {
+  return range(maxPhyAddr, HIGHEST_ADDRESS_BIT_LIMIT);
+}
+
+/** PDPTE reserved bits (SDM Table 4-8): 2..1, 8..5, maxPhyAddr..63 (PAE PDPTEs have no XD). */
+export function pdpteReservedBits(e: bigint, maxPhyAddr: number): bigint {
+  let reserved = addressReserved(maxPhyAddr) | mask(63);
+  for (const b of PDPTE_LOW_RESERVED_BITS) reserved |= mask(b);
+  return e & reserved;
+}
+
+/**
+ * PDE/PTE reserved bits (SDM Tables 4-9 to 4-11): maxPhyAddr..62; bit 63 (XD) unless EFER.NXE = 1;
+ * and for a PDE that maps a 2 MiB page, bits 20..13.
+ */
+export function entryReservedBits(e: bigint, level: 'PDE' | 'PTE', maxPhyAddr: number, nxe: boolean): bigint {
+  let reserved = addressReserved(maxPhyAddr);
+  if (!nxe) reserved |= mask(BIT.XD);
+  if (level === 'PDE' && mapsLargePage(e)) for (const b of LARGE_RESERVED_BITS) reserved |= mask(b);
+  return e & reserved;
+}

@@ -1,0 +1,73 @@
+/**
+ * What the architecture allows a TLB to still hold (SDM 4.10). The specification has no TLB; instead it
+ * remembers every paging context it has been in (an epoch: memory and PDPTE registers between two
+ * changes) and every invalidation since. A translation that was valid in some epoch may still be cached
+ * ("stale") unless an invalidation that covers it happened after that epoch ended (SDM 4.10.2.3: a
+ * processor may cache any translation that was valid, whether or not it was used; 4.10.4: what removes it).
+ */
+import type { PhysicalMemory } from './physical-memory.ts';
+import { type PagingContext, type Translation, walk } from './walk.ts';
+
+export type Invalidation =
+  /** INVLPG, or a #PF on this address (SDM 4.10.4.1): entries whose page contains va. */
+  | { readonly kind: 'page'; readonly va: number }
+  /** INVLPG of an address the current structures map with a 2 MiB page: everything inside it. */
+  | { readonly kind: 'region'; readonly base: number; readonly size: number }
+  /** MOV to CR3 (SDM 4.10.4.1): every non-global entry. */
+  | { readonly kind: 'non-global' }
+  /** MOV to CR0 changing PG, MOV to CR4 changing PGE or PAE (SDM 4.10.4.1): every entry. */
+  | { readonly kind: 'all' };
+
+export interface InvalidationEvent {
+  readonly seq: number;
+  readonly invalidation: Invalidation;
+}
+
+/** A past paging context; translations computed in it may survive in a TLB. */
+export interface Epoch {
+  readonly memory: PhysicalMemory;
+  readonly paging: PagingContext;
+  /** Sequence number at which the epoch ended; only invalidations at or after it remove its translations. */
+  readonly endedAt: number;
+}
+
+export function covers(inv: Invalidation, t: Translation): boolean {
+  switch (inv.kind) {
+    case 'all':
+      return true;
+    case 'non-global':
+      return !t.global;
+    case 'page':
+      return t.pageBase <= inv.va && inv.va < t.pageBase + t.pageSize;
+    case 'region':
+      return t.pageBase < inv.base + inv.size && inv.base < t.pageBase + t.pageSize;
+  }
+}
+
+export function translationKey(t: Translation): string {
+  return `${t.pageBase}/${t.pageSize}->${t.frame} w${+t.writable}u${+t.user}x${+t.executeDisabled}g${+t.global}`;
+}
+
+/**
+ * The stale translations of va that a TLB may still hold: those of past epochs that no later
+ * invalidation covers, without duplicates and without `fresh` (the current walk's own translation).
+ */
+export function staleTranslations(
+  epochs: readonly Epoch[],
+  events: readonly InvalidationEvent[],
+  va: number,
+  freshKey: string | null,
+): Translation[] {
+  const seen = new Set<string>(freshKey === null ? [] : [freshKey]);
+  const out: Translation[] = [];
+  for (const epoch of epochs) {
+    const result = walk((pa) => epoch.memory.readWord(pa), epoch.paging, va);
+    if (result.kind !== 'translation') continue;
+    const key = translationKey(result);
+    if (seen.has(key)) continue;
+    if (events.some((e) => e.seq >= epoch.endedAt && covers(e.invalidation, result))) continue;
+    seen.add(key);
+    out.push(result);
+  }
+  return out;
+}

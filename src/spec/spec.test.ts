@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { hexFromBigInt, type Hex64 } from '../arch/word.ts';
+import { compare } from '../machine/check.ts';
+import type { MachineResult, Observation } from '../machine/observation.ts';
+import type { MemoryWord, Step, Trace } from '../machine/trace.ts';
+import { initialState } from './state.ts';
+import { advance, outcomes } from './transition.ts';
+
+const PG = 0x80000000;
+const WP = 1 << 16;
+const PAE = 1 << 5;
+const PGE = 1 << 7;
+const h = (v: bigint): Hex64 => hexFromBigInt(v);
+
+/** PDPT at 0x1000, PD at 0x2000, PT at 0x3000; va 0x00400000 -> frame given; va 0x00600000 2 MiB. */
+function image(pte: bigint, pde2m: bigint): MemoryWord[] {
+  return [
+    { pa: 0x1000, value: h(0x2001n) },
+    { pa: 0x2000 + 2 * 8, value: h(0x3007n) }, // PDE[2] -> PT, P|RW|US
+    { pa: 0x2000 + 3 * 8, value: pde2m }, // PDE[3] maps 0x00600000
+    { pa: 0x3000, value: h(pte) }, // PTE[0] maps 0x00400000
+  ].filter((w) => w.value !== '0x0') as MemoryWord[];
+}
+
+function trace(steps: Step[], memory = image(0x5007n, h(0x1_0020_0087n)), cr0 = PG | WP, cr4 = PAE): Trace {
+  return { format: 'xlatcheck-trace', version: 1, maxPhyAddr: 36, registers: { cr0, cr3: 0x1000, cr4, efer: 0 }, memory, steps };
+}
+
+function allowed(t: Trace): Observation[][] {
+  let states = [initialState(t)];
+  const out: Observation[][] = [];
+  for (const step of t.steps) {
+    const options = states.flatMap((s) => outcomes(s, step));
+    out.push(options.map((o) => o.observation));
+    states = states.flatMap((s) => advance(s, outcomes(s, step).filter((o) => o === options[0] || o.observation.kind === options[0]?.observation.kind)));
+  }
+  return out;
+}
+
+describe('walk-level specification', () => {
+  it('translates a 4 KiB page and requires the accessed bits', () => {
+    const t = trace([
+      { op: 'store', va: 0x00400010, size: 4, value: h(0xdeadbeefn), user: false },
+      { op: 'load', va: 0x00400010, size: 2, user: true },
+    ]);
+    const observations: Observation[] = [{ kind: 'done' }, { kind: 'value', value: h(0xbeefn) }];
+    const good: MachineResult = {
+      observations,
+      memory: [
+        { pa: 0x1000, value: h(0x2001n) },
+        { pa: 0x2010, value: h(0x3027n) },
+        { pa: 0x2018, value: h(0x1_0020_0087n) },
+        { pa: 0x3000, value: h(0x5067n) },
+        { pa: 0x5010, value: h(0xdeadbeefn) },
+      ],
+    };
+    expect(compare(t, good).divergence).toBeNull();
+    const noDirty = { ...good, memory: good.memory.map((w) => (w.pa === 0x3000 ? { ...w, value: h(0x5027n) } : w)) };
+    expect(compare(t, noDirty).divergence?.kind).toBe('final-memory');
+  });
+
+  it('reaches a 2 MiB frame above 4 GiB at the full offset', () => {
+    const t = trace([{ op: 'load', va: 0x007ffff8, size: 8, user: false }]);
+    const states = [initialState(t)];
+    const [o] = outcomes(states[0]!, t.steps[0]!);
+    expect(o?.observation).toEqual({ kind: 'value', value: '0x0' });
+    expect(o?.effects.setBits.map((b) => b.pa)).toEqual([0x2018]);
+  });
+
+  it('reports not-present, protection and reserved faults with the architectural error code', () => {
+    const t = trace(
+      [
+        { op: 'load', va: 0x00401000, size: 4, user: true }, // PTE[1] not present
+        { op: 'store', va: 0x00400000, size: 4, value: h(1n), user: true }, // PTE read-only for user
+        { op: 'load', va: 0x00600000, size: 4, user: false }, // 2 MiB PDE with bit 13 set
+      ],
+      image(0x5005n, h(0x1_0020_2083n)),
+    );
+    const obs = allowed(t).map((o) => o[0]);
+    expect(obs[0]).toEqual({ kind: 'page-fault', errorCode: 0b100, cr2: 0x00401000 });
+    expect(obs[1]).toEqual({ kind: 'page-fault', errorCode: 0b111, cr2: 0x00400000 });
+    expect(obs[2]).toEqual({ kind: 'page-fault', errorCode: 0b1001, cr2: 0x00600000 });
+  });
+
+  it('allows the stale translation after an edit without INVLPG, and only the new one after it', () => {
+    const steps: Step[] = [
+      { op: 'store', va: 0x00400000, size: 1, value: h(0xaan), user: false },
+      { op: 'write-phys', pa: 0x6000, value: h(0xbbn) },
+      { op: 'write-phys', pa: 0x3000, value: h(0x6007n) },
+      { op: 'load', va: 0x00400000, size: 1, user: false },
+    ];
+    const stale = allowed(trace(steps))[3];
+    expect(stale?.map((o) => (o.kind === 'value' ? o.value : o.kind)).sort()).toEqual(['0xaa', '0xbb']);
+    const fresh = allowed(trace([...steps.slice(0, 3), { op: 'invlpg', va: 0x00400abc }, steps[3]!]))[4];
+    expect(fresh).toEqual([{ kind: 'value', value: '0xbb' }]);
+  });
+
+  it('keeps global translations across MOV to CR3 only with CR4.PGE', () => {
+    const steps: Step[] = [
+      { op: 'load', va: 0x00400000, size: 1, user: false },
+      { op: 'write-phys', pa: 0x3000, value: h(0n) },
+      { op: 'mov-cr3', value: 0x1000 },
+      { op: 'load', va: 0x00400000, size: 1, user: false },
+    ];
+    const global = image(0x5107n, h(0n));
+    expect(allowed(trace(steps, global, PG, PAE | PGE))[3]?.length).toBe(2);
+    expect(allowed(trace(steps, global, PG, PAE))[3]).toEqual([{ kind: 'page-fault', errorCode: 0, cr2: 0x00400000 }]);
+  });
+
+  it('raises #GP on MOV to CR3 when a present PDPTE sets a reserved bit', () => {
+    const mem = [...image(0x5007n, h(0n)), { pa: 0x7000, value: h(0x2003n) }];
+    const obs = allowed(trace([{ op: 'mov-cr3', value: 0x7000 }], mem));
+    expect(obs[0]).toEqual([{ kind: 'general-protection' }]);
+  });
+
+  it('gives CR2 of the second page when only the second half of a straddling access faults', () => {
+    const t = trace([{ op: 'load', va: 0x00400ffc, size: 8, user: false }]);
+    expect(allowed(t)[0]).toEqual([{ kind: 'page-fault', errorCode: 0, cr2: 0x00401000 }]);
+  });
+});

@@ -1,0 +1,95 @@
+/**
+ * The walk-level specification's state: memory, control registers, PDPTE registers, and what it must
+ * remember to know which stale translations the architecture still allows. States are immutable.
+ */
+import { CR0, CR4, EFER, PAE_CR3_PDPT_MASK } from '../arch/entry-layout.ts';
+import { bigIntFromHex } from '../arch/word.ts';
+import type { Registers, Trace } from '../machine/trace.ts';
+import { isPresent, pdpteReservedBits } from './entry.ts';
+import type { Epoch, InvalidationEvent } from './invalidation.ts';
+import { PhysicalMemory } from './physical-memory.ts';
+import type { PagingContext } from './walk.ts';
+
+export interface SpecState {
+  readonly maxPhyAddr: number;
+  readonly memory: PhysicalMemory;
+  readonly registers: Registers;
+  /** PDPTE registers as last loaded (SDM 4.4.1); used only while paging is on. */
+  readonly pdptes: readonly bigint[];
+  readonly pdptAddress: number;
+  readonly epochs: readonly Epoch[];
+  readonly events: readonly InvalidationEvent[];
+  readonly seq: number;
+  /**
+   * Bits (accessed, dirty) that the processor may have set in a word without the specification being
+   * able to say whether it did: after a faulting walk, or an access that may have used a stale entry.
+   */
+  readonly maySet: ReadonlyMap<number, bigint>;
+}
+
+export const bitOf = (value: number, position: number): boolean => ((value >>> position) & 1) === 1;
+
+export function pagingEnabled(r: Registers): boolean {
+  return bitOf(r.cr0, CR0.PG_BIT);
+}
+
+export function pagingContext(s: SpecState): PagingContext | null {
+  if (!pagingEnabled(s.registers)) return null;
+  return {
+    pdptes: s.pdptes,
+    pdptAddress: s.pdptAddress,
+    maxPhyAddr: s.maxPhyAddr,
+    nxe: bitOf(s.registers.efer, EFER.NXE_BIT),
+    pge: bitOf(s.registers.cr4, CR4.PGE_BIT),
+  };
+}
+
+/** The PDPTE load of SDM 4.4.1: the four entries at CR3[31:5], or null if one is present with a reserved bit (#GP). */
+export function loadPdptes(memory: PhysicalMemory, cr3: number, maxPhyAddr: number): { pdptes: bigint[]; address: number } | null {
+  const address = (cr3 & PAE_CR3_PDPT_MASK) >>> 0;
+  const pdptes = [0, 1, 2, 3].map((i) => memory.readWord(address + i * 8));
+  const bad = pdptes.some((e) => isPresent(e) && pdpteReservedBits(e, maxPhyAddr) !== 0n);
+  return bad ? null : { pdptes, address };
+}
+
+export class InvalidTraceError extends Error {}
+
+/** Power-on with the trace's image, then EFER, CR4, CR3 and CR0 in that order, as machines load them. */
+export function initialState(trace: Trace): SpecState {
+  const memory = PhysicalMemory.fromWords(trace.memory.map((w) => [w.pa, bigIntFromHex(w.value)] as const));
+  const r = trace.registers;
+  let pdptes: bigint[] = [0n, 0n, 0n, 0n];
+  let pdptAddress = (r.cr3 & PAE_CR3_PDPT_MASK) >>> 0;
+  if (pagingEnabled(r)) {
+    const loaded = loadPdptes(memory, r.cr3, trace.maxPhyAddr);
+    if (loaded === null) throw new InvalidTraceError('initial CR3 points to PDPTEs with reserved bits set (the boot MOV to CR0 would #GP)');
+    pdptes = loaded.pdptes;
+    pdptAddress = loaded.address;
+  }
+  return {
+    maxPhyAddr: trace.maxPhyAddr,
+    memory,
+    registers: { cr0: r.cr0 >>> 0, cr3: r.cr3 >>> 0, cr4: r.cr4 >>> 0, efer: r.efer >>> 0 },
+    pdptes,
+    pdptAddress,
+    epochs: [],
+    events: [],
+    seq: 0,
+    maySet: new Map(),
+  };
+}
+
+/** A canonical key so that identical states reached by different choices are kept once. */
+export function stateKey(s: SpecState): string {
+  const r = s.registers;
+  const may = [...s.maySet.entries()].sort((a, b) => a[0] - b[0]).map(([pa, b]) => `${pa}:${b}`);
+  return [
+    s.memory.key(),
+    `${r.cr0},${r.cr3},${r.cr4},${r.efer}`,
+    s.pdptes.join(','),
+    s.pdptAddress,
+    s.epochs.map((e) => `${e.endedAt}:${e.memory.key()}:${e.paging.pdptes.join(',')}:${+e.paging.pge}`).join(';'),
+    s.events.map((e) => `${e.seq}:${JSON.stringify(e.invalidation)}`).join(';'),
+    may.join(','),
+  ].join('|');
+}
