@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { SparseRam } from './ram.ts';
+
+const GiB = 2 ** 30;
+
+describe('SparseRam', () => {
+  it('reads zero from memory never written, without allocating', () => {
+    const ram = new SparseRam(36);
+    expect(ram.read32(0x1234)).toBe(0);
+    expect(ram.read8(63 * GiB)).toBe(0);
+    ram.read64(5 * GiB);
+    expect([ram.readLo, ram.readHi]).toEqual([0, 0]);
+    expect(ram.frameView(12)).toBeNull();
+    expect(ram.allocatedFrames).toBe(0);
+  });
+
+  it('does not allocate a frame to write zero into it', () => {
+    const ram = new SparseRam(36);
+    ram.write32(0x5000, 0);
+    ram.write64(0x6000, 0, 0);
+    expect(ram.allocatedFrames).toBe(0);
+  });
+
+  it('keeps memory above 4 GiB apart from its 32-bit alias', () => {
+    const ram = new SparseRam(36);
+    const high = 36 * GiB + 0x1ff8;
+    ram.write64(high, 0xdeadbeef, 0x01234567);
+    expect(ram.read32(high - 32 * GiB)).toBe(0);
+    ram.read64(high);
+    expect([ram.readLo, ram.readHi]).toEqual([0xdeadbeef, 0x01234567]);
+    expect(ram.read32(high + 4)).toBe(0x01234567);
+  });
+
+  it('is little-endian for every size', () => {
+    const ram = new SparseRam(36);
+    ram.write32(0x100, 0x11223344);
+    expect(ram.read8(0x100)).toBe(0x44);
+    expect(ram.read16(0x101)).toBe(0x2233);
+    ram.write16(0x102, 0xabcd);
+    ram.write8(0x100, 0xee);
+    expect(ram.read32(0x100)).toBe(0xabcd33ee);
+  });
+
+  it('addresses up to 2^52 at MAXPHYADDR 52', () => {
+    const ram = new SparseRam(52);
+    const top = 2 ** 52 - 8;
+    ram.write32(top, 7);
+    expect(ram.read32(top)).toBe(7);
+    expect(ram.read32(top - 2 ** 32)).toBe(0);
+    expect(() => ram.read32(2 ** 52)).toThrow(RangeError);
+  });
+
+  it('dumps non-zero words sorted numerically by physical address', () => {
+    const ram = new SparseRam(40);
+    ram.write32(100 * 4096 + 8, 1);
+    ram.write32(2 ** 39 + 4, 2);
+    ram.write32(20 * 4096, 3);
+    ram.write32(20 * 4096 + 16, 0xffffffff);
+    ram.write32(20 * 4096 + 16, 0); // back to zero: not dumped
+    expect(ram.dump()).toEqual([
+      { pa: 20 * 4096, value: '0x3' },
+      { pa: 100 * 4096 + 8, value: '0x1' },
+      { pa: 2 ** 39, value: '0x200000000' },
+    ]);
+  });
+
+  it('rejects accesses outside memory or straddling a frame, and a bad MAXPHYADDR', () => {
+    const ram = new SparseRam(36);
+    expect(() => ram.write32(2 ** 36, 1)).toThrow(RangeError);
+    expect(() => ram.read32(0xffe)).toThrow(/straddles/);
+    expect(() => ram.read32(-4)).toThrow(RangeError);
+    expect(() => new SparseRam(33)).toThrow(RangeError);
+  });
+});

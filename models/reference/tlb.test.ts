@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { Tlb, TLB_FLAG } from './tlb.ts';
+
+const MiB = 2 ** 20;
+
+describe('Tlb', () => {
+  it('finds a 4 KiB entry only inside its page', () => {
+    const tlb = new Tlb();
+    const slot = tlb.fill(0x40123abc, false, 0x900001, TLB_FLAG.WRITABLE);
+    expect(tlb.lookupSmall(0x40123000)).toBe(slot);
+    expect(tlb.lookupSmall(0x40123fff)).toBe(slot);
+    expect(tlb.lookupSmall(0x40124000)).toBe(-1);
+    expect(tlb.smallFrame[slot]).toBe(0x900001);
+  });
+
+  it('finds a 2 MiB entry for any address inside its page', () => {
+    const tlb = new Tlb();
+    const slot = tlb.fill(0x40200000 + 5, true, 0x123400, 0);
+    for (const va of [0x40200000, 0x40300000, 0x403fffff]) expect(tlb.lookupLarge(va)).toBe(slot);
+    expect(tlb.lookupLarge(0x40400000)).toBe(-1);
+    expect(tlb.lookupLarge(0x401fffff)).toBe(-1);
+  });
+
+  it('invalidatePage removes entries of both sizes containing va', () => {
+    const tlb = new Tlb();
+    tlb.fill(0x00600000, true, 512, 0);
+    tlb.fill(0x00654000, false, 7, 0);
+    tlb.fill(0x00655000, false, 8, 0);
+    tlb.invalidatePage(0x00654321);
+    expect(tlb.lookupLarge(0x00600000)).toBe(-1);
+    expect(tlb.lookupSmall(0x00654000)).toBe(-1);
+    expect(tlb.lookupSmall(0x00655000)).toBeGreaterThanOrEqual(0);
+  });
+
+  it('invalidateSmallWithinLarge removes every 4 KiB entry of the 2 MiB region', () => {
+    const tlb = new Tlb();
+    for (let va = 0x00600000; va < 0x00600000 + 2 * MiB; va += 0x40000) tlb.fill(va, false, va / 4096, 0);
+    tlb.fill(0x00800000, false, 1, 0);
+    tlb.invalidateSmallWithinLarge(0x007ff000);
+    expect(tlb.entries().map((e) => e.va)).toEqual([0x00800000]);
+  });
+
+  it('flushNonGlobal keeps global entries; flushAll removes them', () => {
+    const tlb = new Tlb();
+    tlb.fill(0x1000, false, 1, TLB_FLAG.GLOBAL);
+    tlb.fill(0x2000, false, 2, 0);
+    tlb.fill(0x00400000, true, 1024, TLB_FLAG.GLOBAL);
+    tlb.fill(0x00800000, true, 2048, 0);
+    tlb.flushNonGlobal();
+    expect(tlb.entries().map((e) => [e.large, e.va])).toEqual([
+      [false, 0x1000],
+      [true, 0x00400000],
+    ]);
+    tlb.flushAll();
+    expect(tlb.entries()).toEqual([]);
+  });
+
+  it('replaces round-robin within a set and refills an existing entry in place', () => {
+    const tlb = new Tlb({ smallSets: 1, smallWays: 2, largeSets: 1, largeWays: 1 });
+    const a = tlb.fill(0x1000, false, 1, 0);
+    const b = tlb.fill(0x2000, false, 2, 0);
+    expect(tlb.fill(0x1000, false, 3, TLB_FLAG.DIRTY)).toBe(a);
+    expect(tlb.smallFlags[a]).toBe(TLB_FLAG.DIRTY);
+    expect(tlb.fill(0x3000, false, 4, 0)).toBe(a);
+    expect(tlb.fill(0x4000, false, 5, 0)).toBe(b);
+    expect(tlb.entries().map((e) => e.va).sort()).toEqual([0x3000, 0x4000]);
+  });
+
+  it('rejects a geometry whose set count is not a power of two', () => {
+    expect(() => new Tlb({ smallSets: 3, smallWays: 4, largeSets: 1, largeWays: 1 })).toThrow(RangeError);
+  });
+});
