@@ -91,6 +91,7 @@ export interface AddressStreamConstraints {
   readonly maxRunLength?: number;
 }
 
+/** @internal */
 export interface ResolvedAddressStreamConstraints {
   readonly minAccesses: number;
   readonly maxAccesses: number;
@@ -104,6 +105,7 @@ export interface ResolvedAddressStreamConstraints {
 
 const BUILDER = 'addressStreamArbitrary';
 
+/** @internal */
 export function resolveAddressStreamConstraints(c: AddressStreamConstraints = {}, builder = BUILDER): ResolvedAddressStreamConstraints {
   const maxAccesses = requireIntegerIn(builder, 'maxAccesses', c.maxAccesses ?? 16, 1, 4096);
   const minAccesses = requireIntegerIn(builder, 'minAccesses', c.minAccesses ?? 1, 0, 4096);
@@ -127,7 +129,7 @@ export function resolveAddressStreamConstraints(c: AddressStreamConstraints = {}
 
 const mappingIndex = fc.nat(63);
 
-/** Offsets inside a page: low ones, anywhere in 2 MiB, and 2 MiB offsets with bit 20 set. */
+/** Offsets inside a page: low ones, anywhere in 2 MiB, and 2 MiB offsets with bit 20 set. @internal */
 export const pageOffsetArbitrary: fc.Arbitrary<number> = fc.oneof(
   { withCrossShrink: true },
   { arbitrary: fc.nat(PAGE_4K - 1), weight: 3 },
@@ -135,7 +137,7 @@ export const pageOffsetArbitrary: fc.Arbitrary<number> = fc.oneof(
   { arbitrary: fc.integer({ min: PAGE_2M / 2, max: PAGE_2M - 1 }), weight: 3 },
 );
 
-/** One target, shapes drawn by weight. */
+/** One target, shapes drawn by weight. @internal */
 export function addressTargetArbitrary(weights: Readonly<Record<TargetKind, number>>): fc.Arbitrary<AddressTarget> {
   return weightedOneof<AddressTarget>([
     [fc.record({ kind: fc.constant('in-page' as const), mapping: mappingIndex, offset: pageOffsetArbitrary }), weights['in-page']],
@@ -178,7 +180,7 @@ export function addressTargetArbitrary(weights: Readonly<Record<TargetKind, numb
   ]);
 }
 
-/** Targets for a hot set: the same shapes except hot itself. */
+/** Targets for a hot set: the same shapes except hot itself. @internal */
 export function hotSetArbitrary(c: ResolvedAddressStreamConstraints): fc.Arbitrary<readonly AddressTarget[]> {
   const weights = { ...c.targetWeights, hot: 0 };
   const usable = Object.values(weights).some((w) => w > 0) ? weights : { ...weights, 'in-page': 1 };
@@ -195,7 +197,7 @@ function runArbitrary(maxRunLength: number): fc.Arbitrary<{ count: number; strid
   ]);
 }
 
-/** One access (or strided run) of the stream. */
+/** One access (or strided run) of the stream. @internal */
 export function accessSpecArbitrary(c: ResolvedAddressStreamConstraints): fc.Arbitrary<AccessSpec> {
   return fc.record({
     op: weightedConstant<AccessOp>([

@@ -84,7 +84,7 @@ export interface MappingSetConstraints {
   readonly tablePlacements?: readonly TablePlacement[];
 }
 
-/** The constraints with every default filled in and checked. */
+/** The constraints with every default filled in and checked. @internal */
 export interface ResolvedMappingSetConstraints {
   readonly minRoots: number;
   readonly maxRoots: number;
@@ -115,6 +115,7 @@ const DEFAULT_FLAG_PERCENT: Readonly<Record<MappingFlag, number>> = {
   dirty: 10,
 };
 
+/** @internal */
 export function resolveMappingSetConstraints(c: MappingSetConstraints = {}, builder = BUILDER): ResolvedMappingSetConstraints {
   const minRoots = requireIntegerIn(builder, 'minRoots', c.minRoots ?? 1, 1, MAX_ROOTS);
   const maxRoots = requireIntegerIn(builder, 'maxRoots', c.maxRoots ?? MAX_ROOTS, 1, MAX_ROOTS);
@@ -286,7 +287,7 @@ function resolveMappingSet(raw: RawMappingSet): MappingSet {
   return { maxPhyAddr: raw.maxPhyAddr, tablePlacement: raw.tablePlacement, roots };
 }
 
-/** Builds the raw-structure arbitrary; shared by the trace families, which add their own steps. */
+/** Builds the raw-structure arbitrary; shared by the trace families, which add their own steps. @internal */
 export function mappingSetArbitraryFrom(c: ResolvedMappingSetConstraints): fc.Arbitrary<MappingSet> {
   const raw: fc.Arbitrary<RawMappingSet> = fc.record({
     maxPhyAddr: maxPhyAddrArbitrary(c),
