@@ -152,6 +152,28 @@ describe('translation', () => {
     expect(loadValue(cpu, 0x401ffffc)).toBe(9);
   });
 
+  it('a load caches a 2 MiB translation without D; the first store through it still sets D', () => {
+    const { cpu, b } = paged((b) => b.map2m(0x00400000, 0x00a00000));
+    expect(cpu.load(0x00512340, 4, false)).toBe(true);
+    const pde = b.pdeAddress(0x00400000);
+    expect(lo(cpu, pde) & (bit(BIT.A) | bit(BIT.D))).toBe(bit(BIT.A));
+    expect(cpu.store(0x005ffff0, 8, 1, 2, false)).toBe(true);
+    expect(lo(cpu, pde) & bit(BIT.D)).not.toBe(0);
+    expect(read64(cpu, 0x00a00000 + 0x1ffff0)).toEqual([1, 2]);
+  });
+
+  it('A or D cleared without INVLPG is not set again by an access that hits the TLB (SDM 4.10.4.3)', () => {
+    const { cpu, b } = paged((b) => b.map4k(0x5000, 0x7000));
+    expect(cpu.store(0x5000, 4, 1, 0, false)).toBe(true);
+    const pte = b.pteAddress(0x5000);
+    cpu.writePhys32(pte, lo(cpu, pte) & ~(bit(BIT.A) | bit(BIT.D)));
+    expect(cpu.store(0x5004, 4, 2, 0, false)).toBe(true);
+    expect(lo(cpu, pte) & (bit(BIT.A) | bit(BIT.D))).toBe(0);
+    cpu.invlpg(0x5000);
+    expect(cpu.store(0x5008, 4, 3, 0, false)).toBe(true);
+    expect(lo(cpu, pte) & (bit(BIT.A) | bit(BIT.D))).toBe(bit(BIT.A) | bit(BIT.D));
+  });
+
   it('supports MAXPHYADDR 52 frames', () => {
     const frame = 2 ** 51 + 0x5000;
     const { cpu } = paged((b) => b.map4k(0x2000, frame), { maxPhyAddr: 52 });

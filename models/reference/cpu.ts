@@ -3,9 +3,9 @@
  * together behind the `Processor` interface (src/machine/processor.ts).
  *
  * An access goes: linear page straddle check -> `translate` (TLB hit, or walk and fill) -> read or write
- * the frame. A TLB hit checks the cached combined permissions with the same `accessAllowed` the walk uses,
- * allocates nothing and uses no BigInt; a store may use a cached entry only once the leaf's D bit is known
- * to be set (STYLE.md, v86), otherwise it walks again, which sets D.
+ * the frame. A TLB hit checks the cached combined permissions against masks built from the same rule the
+ * walk uses (permissions.ts), allocates nothing and uses no BigInt; a store may use a cached entry only
+ * once the leaf's D bit is known to be set (STYLE.md, v86), otherwise it walks again, which sets D.
  *
  * Substitution (seeded-fault mutants): RAM, TLB and walker come from factories in the constructor options,
  * and what each architectural event does to the TLB is a small protected method (`onWriteCr3`,
@@ -25,13 +25,20 @@ import type { MemoryWord } from '../../src/machine/trace.ts';
 import { bitChanged, ControlRegisters } from './control-registers.ts';
 import { pageFaultErrorCode, WalkError, type WalkFailure } from './page-fault.ts';
 import { PdpteRegisters } from './pdpte-registers.ts';
-import { Access, accessAllowed } from './permissions.ts';
+import { Access, accessAllowed, forbiddenPermissions, requiredPermissions } from './permissions.ts';
 import { type FrameView, SparseRam } from './ram.ts';
 import { DEFAULT_TLB_GEOMETRY, FRAMES_PER_LARGE_PAGE, Tlb, TLB_FLAG, type TlbGeometry } from './tlb.ts';
 import { PaeWalker, WalkResult, type WalkerContext } from './walker.ts';
 
 const PAGE_OFFSET_MASK = PAGE_4K - 1;
 const FRAME_SHIFT = PAE_INDEX.PTE_SHIFT;
+/** Indexes of the TLB hit masks: access * 2 + (user ? 1 : 0). */
+const HIT_READ = Access.Read * 2;
+const HIT_READ_USER = HIT_READ + 1;
+const HIT_WRITE = Access.Write * 2;
+const HIT_WRITE_USER = HIT_WRITE + 1;
+const HIT_FETCH = Access.Fetch * 2;
+const HIT_FETCH_USER = HIT_FETCH + 1;
 const GENERAL_PROTECTION: GeneralProtectionFault = Object.freeze({ kind: 'general-protection' });
 
 export interface ReferenceProcessorOptions extends ProcessorOptions {
@@ -65,8 +72,15 @@ export class ReferenceProcessor implements Processor {
   private writeProtect = false;
   private noExecute = false;
 
-  /** Output of `translate`: the frame number and its backing store (null: never written, reads 0). */
-  private frame = 0;
+  /**
+   * TLB hit masks per kind of access, index `access * 2 + (user ? 1 : 0)`: a cached entry serves the
+   * access when `(flags & hitCheck[k]) === hitNeed[k]` (one AND, one compare; STYLE.md, v86). Built from
+   * `requiredPermissions` / `forbiddenPermissions` whenever CR0 or EFER change; a store also needs D known.
+   */
+  private readonly hitNeed = new Int32Array(6);
+  private readonly hitCheck = new Int32Array(6);
+
+  /** Output of `translate`: the backing store of the frame (null: never written, reads 0; never for a store). */
   private view: FrameView | null = null;
 
   /** Walk results of the first and second page of an access. */
@@ -81,6 +95,7 @@ export class ReferenceProcessor implements Processor {
     this.tlb = (options.createTlb ?? ((g) => new Tlb(g)))(geometry);
     const context: WalkerContext = { ram: this.ram, pdptes: this.pdptes, control: this.control };
     this.walker = (options.createWalker ?? ((c) => new PaeWalker(c)))(context);
+    this.refreshMode();
   }
 
   get cr0(): number {
@@ -99,20 +114,38 @@ export class ReferenceProcessor implements Processor {
   // ---- accesses -------------------------------------------------------------------------------------
 
   load(va: number, size: number, user: boolean): boolean {
-    return this.read(va >>> 0, size, Access.Read, user);
+    va >>>= 0;
+    const view = this.smallHitView(va, size, user ? HIT_READ_USER : HIT_READ);
+    return view !== null ? this.readFrame(view, va & PAGE_OFFSET_MASK, size) : this.read(va, size, Access.Read, user);
   }
 
   fetch(va: number, size: number, user: boolean): boolean {
-    return this.read(va >>> 0, size, Access.Fetch, user);
+    va >>>= 0;
+    const view = this.smallHitView(va, size, user ? HIT_FETCH_USER : HIT_FETCH);
+    return view !== null ? this.readFrame(view, va & PAGE_OFFSET_MASK, size) : this.read(va, size, Access.Fetch, user);
   }
 
   store(va: number, size: number, lo: number, hi: number, user: boolean): boolean {
     va >>>= 0;
     const offset = va & PAGE_OFFSET_MASK;
+    const view = this.smallHitView(va, size, user ? HIT_WRITE_USER : HIT_WRITE);
+    if (view !== null) return writeFrame(view, offset, size, lo, hi);
     if (offset + size > PAGE_4K) return this.storeStraddling(va, size, lo, hi, user);
     if (!this.translate(va, Access.Write, user, this.first, false)) return false;
-    writeFrame(this.view ?? this.ram.frameForWrite(this.frame), offset, size, lo, hi);
-    return true;
+    return writeFrame(this.storeView(), offset, size, lo, hi);
+  }
+
+  /**
+   * The fast path (STYLE.md, v86): the cached frame of a 4 KiB TLB entry that serves this access as it
+   * stands, or null when anything else must happen (paging off, page straddle, miss, 2 MiB entry, refused
+   * hit, frame not looked up yet); then the general path below decides, faults included.
+   */
+  private smallHitView(va: number, size: number, kind: number): FrameView | null {
+    if (!this.pagingOn || (va & PAGE_OFFSET_MASK) + size > PAGE_4K) return null;
+    const tlb = this.tlb;
+    const slot = tlb.lookupSmall(va);
+    if (slot < 0 || (tlb.smallFlags[slot]! & this.hitCheck[kind]!) !== this.hitNeed[kind]) return null;
+    return tlb.smallView[slot] ?? null;
   }
 
   private read(va: number, size: number, access: Access, user: boolean): boolean {
@@ -120,11 +153,16 @@ export class ReferenceProcessor implements Processor {
     if (offset + size > PAGE_4K) return this.readStraddling(va, size, access, user);
     if (!this.translate(va, access, user, this.first, false)) return false;
     const view = this.view;
-    if (view === null) {
-      this.valueLo = 0;
-      this.valueHi = 0;
-      checkSize(size);
-    } else if (size === 4) {
+    if (view !== null) return this.readFrame(view, offset, size);
+    checkSize(size);
+    this.valueLo = 0;
+    this.valueHi = 0;
+    return true;
+  }
+
+  /** Reads `size` bytes of a frame, zero-extended into valueLo:valueHi. */
+  private readFrame(view: FrameView, offset: number, size: number): true {
+    if (size === 4) {
       this.valueLo = view.getUint32(offset, true);
       this.valueHi = 0;
     } else if (size === 8) {
@@ -176,9 +214,9 @@ export class ReferenceProcessor implements Processor {
     this.first.dirtyPending = false;
     this.second.dirtyPending = false;
     if (!this.translate(va, Access.Write, user, this.first, true)) return false;
-    const firstView = this.view ?? this.ram.frameForWrite(this.frame);
+    const firstView = this.storeView();
     if (!this.translate(secondVa, Access.Write, user, this.second, true)) return false;
-    const secondView = this.view ?? this.ram.frameForWrite(this.frame);
+    const secondView = this.storeView();
     if (this.first.dirtyPending) this.completeDirty(va, this.first);
     if (this.second.dirtyPending) this.completeDirty(secondVa, this.second);
     const firstBytes = PAGE_4K - (va & PAGE_OFFSET_MASK);
@@ -193,39 +231,34 @@ export class ReferenceProcessor implements Processor {
   // ---- translation ----------------------------------------------------------------------------------
 
   /**
-   * Translates va for `access`, leaving the frame in `this.frame` and its backing store in `this.view`
-   * (allocated for a store). On failure raises the #PF with CR2 = va. `deferDirty`: a store's D update
-   * is left to the caller (`out.dirtyPending`), for stores that straddle pages.
+   * Translates va for `access`, leaving the frame's backing store in `this.view` (allocated for a store).
+   * On failure raises the #PF with CR2 = va. `deferDirty`: a store's D update is left to the caller
+   * (`out.dirtyPending`), for stores that straddle pages.
    */
   protected translate(va: number, access: Access, user: boolean, out: WalkResult, deferDirty: boolean): boolean {
     if (!this.pagingOn) return this.translateIdentity(va, access);
     const tlb = this.tlb;
-    const small = tlb.lookupSmall(va);
-    if (small >= 0) {
-      const flags = tlb.smallFlags[small]!;
-      if (!this.hitUsable(flags, access, user)) return this.hitRefused(va, flags, access, user, out, deferDirty);
-      this.frame = tlb.smallFrame[small]!;
-      this.view = tlb.smallView[small] ?? this.cacheSmallView(small, access);
-      return true;
-    }
-    const large = tlb.lookupLarge(va);
-    if (large >= 0) {
-      const flags = tlb.largeFlags[large]!;
-      if (!this.hitUsable(flags, access, user)) return this.hitRefused(va, flags, access, user, out, deferDirty);
-      const index = this.walker.largeOffset(va) >>> FRAME_SHIFT;
-      this.frame = tlb.largeFrame[large]! + index;
-      this.view = tlb.largeView[large * FRAMES_PER_LARGE_PAGE + index] ?? this.cacheLargeView(large, index, access);
-      return true;
-    }
-    return this.translateMiss(va, access, user, out, deferDirty);
+    const slot = tlb.lookupSmall(va);
+    if (slot < 0) return this.translateLarge(va, access, user, out, deferDirty);
+    const flags = tlb.smallFlags[slot]!;
+    const kind = access * 2 + (user ? 1 : 0);
+    if ((flags & this.hitCheck[kind]!) !== this.hitNeed[kind]) return this.hitRefused(va, flags, access, user, out, deferDirty);
+    this.view = tlb.smallView[slot] ?? this.cacheSmallView(slot, access);
+    return true;
   }
 
-  /** A cached translation serves the access: allowed, and for a store the leaf is known dirty. */
-  private hitUsable(flags: number, access: Access, user: boolean): boolean {
-    return (
-      accessAllowed(flags, access, user, this.writeProtect, this.noExecute) &&
-      (access !== Access.Write || (flags & TLB_FLAG.DIRTY) !== 0)
-    );
+  /** The 2 MiB array of the TLB, then the walk. */
+  private translateLarge(va: number, access: Access, user: boolean, out: WalkResult, deferDirty: boolean): boolean {
+    const tlb = this.tlb;
+    const slot = tlb.lookupLarge(va);
+    if (slot < 0) return this.translateMiss(va, access, user, out, deferDirty, false);
+    const flags = tlb.largeFlags[slot]!;
+    const kind = access * 2 + (user ? 1 : 0);
+    if ((flags & this.hitCheck[kind]!) !== this.hitNeed[kind]) return this.hitRefused(va, flags, access, user, out, deferDirty);
+    const index = this.walker.largeOffset(va) >>> FRAME_SHIFT;
+    const viewSlot = slot * FRAMES_PER_LARGE_PAGE + index;
+    this.view = tlb.largeView[viewSlot] ?? this.cacheLargeView(viewSlot, tlb.largeFrame[slot]! + index, access);
+    return true;
   }
 
   /** A hit that cannot serve: a protection fault from the cached permissions, or a store that must set D. */
@@ -233,10 +266,11 @@ export class ReferenceProcessor implements Processor {
     if (!accessAllowed(flags, access, user, this.writeProtect, this.noExecute)) {
       return this.pageFault(WalkError.Protection, va, access, user);
     }
-    return this.translateMiss(va, access, user, out, deferDirty);
+    return this.translateMiss(va, access, user, out, deferDirty, true);
   }
 
-  private translateMiss(va: number, access: Access, user: boolean, out: WalkResult, deferDirty: boolean): boolean {
+  /** The walk, then the fill. `cached`: the TLB holds an entry for va (a store re-walking to set D). */
+  private translateMiss(va: number, access: Access, user: boolean, out: WalkResult, deferDirty: boolean, cached: boolean): boolean {
     this.requirePaePaging();
     const walker = this.walker;
     if (!walker.walk(va, access, user, out)) return this.pageFault(out.error as WalkFailure, va, access, user);
@@ -244,48 +278,57 @@ export class ReferenceProcessor implements Processor {
       if (deferDirty) out.dirtyPending = true;
       else walker.setDirty(out);
     }
-    this.fillTlb(va, out);
-    this.frame = out.frame;
-    this.view = access === Access.Write ? this.ram.frameForWrite(out.frame) : this.ram.frameView(out.frame);
+    this.fillTlb(va, out, cached);
+    this.view = this.frameFor(out.frame, access);
     return true;
   }
 
   /** Paging off: the physical address is the 32-bit linear address, no TLB, no fault. */
   private translateIdentity(va: number, access: Access): boolean {
-    this.frame = va >>> FRAME_SHIFT;
-    this.view = access === Access.Write ? this.ram.frameForWrite(this.frame) : this.ram.frameView(this.frame);
+    this.view = this.frameFor(va >>> FRAME_SHIFT, access);
     return true;
   }
 
   private cacheSmallView(slot: number, access: Access): FrameView | null {
-    const view = this.frameFor(this.frame, access);
+    const view = this.frameFor(this.tlb.smallFrame[slot]!, access);
     if (view !== null) this.tlb.smallView[slot] = view;
     return view;
   }
 
-  private cacheLargeView(slot: number, index: number, access: Access): FrameView | null {
-    const view = this.frameFor(this.frame, access);
-    if (view !== null) this.tlb.largeView[slot * FRAMES_PER_LARGE_PAGE + index] = view;
+  private cacheLargeView(viewSlot: number, frame: number, access: Access): FrameView | null {
+    const view = this.frameFor(frame, access);
+    if (view !== null) this.tlb.largeView[viewSlot] = view;
     return view;
   }
 
+  /** The frame's backing store: allocated for a store, null for a read of a frame never written. */
   private frameFor(frame: number, access: Access): FrameView | null {
     return access === Access.Write ? this.ram.frameForWrite(frame) : this.ram.frameView(frame);
   }
 
-  /** Caches a successful walk, replacing any entry of either size for va first. */
-  protected fillTlb(va: number, out: WalkResult): void {
+  /** `this.view` after a store's translation, which always provides one. */
+  private storeView(): FrameView {
+    const view = this.view;
+    if (view === null) throw new Error('internal error: a store translated to no frame');
+    return view;
+  }
+
+  /**
+   * Caches a successful walk. When the TLB may hold an entry for va (`cached`), any entry of either size
+   * goes first, so that va never has two.
+   */
+  protected fillTlb(va: number, out: WalkResult, cached: boolean): void {
     let flags = out.permissions;
     if (out.dirty) flags |= TLB_FLAG.DIRTY;
     if (out.global && this.control.globalPages) flags |= TLB_FLAG.GLOBAL;
-    this.tlb.invalidatePage(va);
+    if (cached) this.tlb.invalidatePage(va);
     this.tlb.fill(va, out.large, out.pageFrame, flags);
   }
 
   /** Sets D in a straddling store's leaf once both pages translated, and records it in the TLB. */
   private completeDirty(va: number, out: WalkResult): void {
     this.walker.setDirty(out);
-    this.fillTlb(va, out);
+    this.fillTlb(va, out, true);
   }
 
   private pageFault(error: WalkFailure, va: number, access: Access, user: boolean): false {
@@ -361,7 +404,7 @@ export class ReferenceProcessor implements Processor {
     this.tlb.flushNonGlobal();
   }
 
-  /** CR0.PG, CR4.PAE or CR4.PGE changed: every translation goes, global ones included. */
+  /** CR0.PG, CR4.PAE, CR4.PGE or CR4.PSE changed: every translation goes, global ones included. */
   protected onPagingModeChange(): void {
     this.tlb.flushAll();
   }
@@ -381,6 +424,14 @@ export class ReferenceProcessor implements Processor {
     this.paePaging = control.paging && control.pae;
     this.writeProtect = control.writeProtect;
     this.noExecute = control.noExecute;
+    for (const access of [Access.Read, Access.Write, Access.Fetch]) {
+      for (const user of [false, true]) {
+        const kind = access * 2 + (user ? 1 : 0);
+        const need = requiredPermissions(access, user, this.writeProtect) | (access === Access.Write ? TLB_FLAG.DIRTY : 0);
+        this.hitNeed[kind] = need;
+        this.hitCheck[kind] = need | forbiddenPermissions(access, this.noExecute);
+      }
+    }
   }
 
   // ---- physical memory -------------------------------------------------------------------------------
@@ -415,7 +466,7 @@ function readByte(view: FrameView | null, offset: number): number {
   return view === null ? 0 : view.getUint8(offset);
 }
 
-function writeFrame(view: FrameView, offset: number, size: number, lo: number, hi: number): void {
+function writeFrame(view: FrameView, offset: number, size: number, lo: number, hi: number): true {
   if (size === 4) {
     view.setUint32(offset, lo, true);
   } else if (size === 8) {
@@ -428,6 +479,7 @@ function writeFrame(view: FrameView, offset: number, size: number, lo: number, h
   } else {
     checkSize(size);
   }
+  return true;
 }
 
 function checkSize(size: number): void {

@@ -137,13 +137,13 @@ export class SparseRam {
 
   /** The frame holding [pa, pa + bytes); throws when the range leaves physical memory or one frame. */
   private frameOf(pa: number, bytes: number): number {
+    const frame = Math.floor(pa / PAGE_4K);
+    const offset = pa - frame * PAGE_4K;
+    // one test for the common case; `(offset | 0) === offset` holds only for an integer offset below 2^31
+    if ((offset | 0) === offset && offset + bytes <= PAGE_4K && pa >= 0 && pa + bytes <= this.size) return frame;
     if (!Number.isInteger(pa) || pa < 0 || pa + bytes > this.size) {
       throw new RangeError(`physical address ${pa} is outside ${this.maxPhyAddr}-bit physical memory`);
     }
-    const frame = Math.floor(pa / PAGE_4K);
-    if (pa + bytes > (frame + 1) * PAGE_4K) {
-      throw new RangeError(`a ${bytes}-byte access at 0x${pa.toString(16)} straddles a frame; split it first`);
-    }
-    return frame;
+    throw new RangeError(`a ${bytes}-byte access at 0x${pa.toString(16)} straddles a frame; split it first`);
   }
 }

@@ -90,6 +90,10 @@ export class PaeWalker {
   protected readonly reservedHighNxe: number;
   protected readonly reservedHighNoNxe: number;
 
+  /** The entry last read by `readEntry`, as signed 32-bit halves (bit tests only; no boxing). */
+  private entryLo = 0;
+  private entryHi = 0;
+
   constructor(context: WalkerContext) {
     this.ram = context.ram;
     this.pdptes = context.pdptes;
@@ -135,33 +139,36 @@ export class PaeWalker {
   lookup(va: number, out: WalkResult): boolean {
     out.error = WalkError.None;
     const index = this.pdpteIndex(va);
-    const pdpteLo = this.pdptes.lo[index]!;
-    const pdpteHi = this.pdptes.hi[index]!;
+    const pdpteLo = this.pdptes.lo[index]! | 0;
+    const pdpteHi = this.pdptes.hi[index]! | 0;
     // PDPTE register: reserved bits were checked when it was loaded.
     if (!isPresent(pdpteLo)) return this.fail(out, WalkError.NotPresent);
+    const reservedHigh = this.control.noExecute ? this.reservedHighNxe : this.reservedHighNoNxe;
     let permissions = PERMISSION.WRITABLE | PERMISSION.USER | (isExecuteDisabled(pdpteHi) ? PERMISSION.NO_EXECUTE : 0);
 
     // PDE
-    out.pdeAddress = this.addressFrame(pdpteLo, pdpteHi, TABLE_ADDRESS_LOW_MASK) * PAGE_4K + this.pdeIndex(va) * PAE_INDEX.ENTRY_BYTES;
-    this.ram.read64(out.pdeAddress);
-    const pdeLo = this.ram.readLo;
-    const pdeHi = this.ram.readHi;
+    const pdeAddress = this.addressFrame(pdpteLo, pdpteHi, TABLE_ADDRESS_LOW_MASK) * PAGE_4K + this.pdeIndex(va) * PAE_INDEX.ENTRY_BYTES;
+    this.readEntry(pdeAddress);
+    const pdeLo = this.entryLo;
+    const pdeHi = this.entryHi;
+    out.pdeAddress = pdeAddress;
     out.pdeLo = pdeLo;
     const large = isLargePage(pdeLo);
-    const pdeError = this.entryError(pdeLo, pdeHi, large ? LARGE_RESERVED_LOW_MASK : 0);
+    const pdeError = this.entryError(pdeLo, pdeHi, large ? LARGE_RESERVED_LOW_MASK : 0, reservedHigh);
     if (pdeError !== WalkError.None) return this.fail(out, pdeError);
-    permissions = combinePermissions(permissions, pdeLo, pdeHi);
+    permissions = this.combinePermissions(permissions, pdeLo, pdeHi);
     if (large) return this.largeLeaf(va, out, pdeLo, pdeHi, permissions);
 
     // PTE (bit 7 is PAT here, not PS)
-    out.pteAddress = this.addressFrame(pdeLo, pdeHi, TABLE_ADDRESS_LOW_MASK) * PAGE_4K + this.pteIndex(va) * PAE_INDEX.ENTRY_BYTES;
-    this.ram.read64(out.pteAddress);
-    const pteLo = this.ram.readLo;
-    const pteHi = this.ram.readHi;
+    const pteAddress = this.addressFrame(pdeLo, pdeHi, TABLE_ADDRESS_LOW_MASK) * PAGE_4K + this.pteIndex(va) * PAE_INDEX.ENTRY_BYTES;
+    this.readEntry(pteAddress);
+    const pteLo = this.entryLo;
+    const pteHi = this.entryHi;
+    out.pteAddress = pteAddress;
     out.pteLo = pteLo;
-    const pteError = this.entryError(pteLo, pteHi, 0);
+    const pteError = this.entryError(pteLo, pteHi, 0, reservedHigh);
     if (pteError !== WalkError.None) return this.fail(out, pteError);
-    return this.smallLeaf(out, pteLo, pteHi, combinePermissions(permissions, pteLo, pteHi));
+    return this.smallLeaf(out, pteLo, pteHi, this.combinePermissions(permissions, pteLo, pteHi));
   }
 
   /** The real walk: `lookup`, then the access check, then the accessed bits (only when both succeed). */
@@ -203,12 +210,37 @@ export class PaeWalker {
     if ((lo & mask) === 0) this.ram.write32(address, (lo | mask) >>> 0);
   }
 
-  /** Not-present first, then reserved bits (SDM 4.7). `reservedLow` adds level-specific low bits. */
-  protected entryError(lo: number, hi: number, reservedLow: number): WalkError {
+  /** Not-present first, then reserved bits (SDM 4.7); `reservedLow` adds level-specific low bits. */
+  protected entryError(lo: number, hi: number, reservedLow: number, reservedHigh: number): WalkError {
     if (!isPresent(lo)) return WalkError.NotPresent;
-    const reservedHigh = this.control.noExecute ? this.reservedHighNxe : this.reservedHighNoNxe;
     if ((lo & reservedLow) !== 0 || (hi & reservedHigh) !== 0) return WalkError.Reserved;
     return WalkError.None;
+  }
+
+  /** R/W and U/S are ANDed over the levels, XD is ORed (SDM 4.6). */
+  protected combinePermissions(permissions: number, lo: number, hi: number): number {
+    let result = permissions;
+    if (!isWritable(lo)) result &= ~PERMISSION.WRITABLE;
+    if (!isUser(lo)) result &= ~PERMISSION.USER;
+    if (isExecuteDisabled(hi)) result |= PERMISSION.NO_EXECUTE;
+    return result;
+  }
+
+  /**
+   * Reads the 8-byte entry at `address` into entryLo/entryHi straight from the frame's backing store: the
+   * walker forms only 8-byte-aligned addresses below 2^MAXPHYADDR, so RAM's range checks are not needed.
+   */
+  protected readEntry(address: number): void {
+    const frame = Math.floor(address / PAGE_4K);
+    const view = this.ram.frameView(frame);
+    if (view === null) {
+      this.entryLo = 0;
+      this.entryHi = 0;
+      return;
+    }
+    const offset = address - frame * PAGE_4K;
+    this.entryLo = view.getInt32(offset, true);
+    this.entryHi = view.getInt32(offset + 4, true);
   }
 
   private largeLeaf(va: number, out: WalkResult, lo: number, hi: number, permissions: number): boolean {
@@ -237,13 +269,4 @@ export class PaeWalker {
     out.error = error;
     return false;
   }
-}
-
-/** R/W and U/S are ANDed over the levels, XD is ORed (SDM 4.6). */
-function combinePermissions(permissions: number, lo: number, hi: number): number {
-  let result = permissions;
-  if (!isWritable(lo)) result &= ~PERMISSION.WRITABLE;
-  if (!isUser(lo)) result &= ~PERMISSION.USER;
-  if (isExecuteDisabled(hi)) result |= PERMISSION.NO_EXECUTE;
-  return result;
 }
