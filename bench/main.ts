@@ -1,0 +1,47 @@
+/**
+ * `npm run bench`: runs every registered benchmark in one process, prints each measurement with its
+ * target, and writes them all to reports/bench.json. Not a test: it asserts nothing.
+ *
+ * To add a benchmark, write bench/<name>.ts exporting a `Benchmark` (benchmark.ts) and add it to
+ * BENCHMARKS below. The memory benchmark runs first, before the others leave garbage behind.
+ */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Benchmark, type Measurement, meetsTarget } from './benchmark.ts';
+import { referenceMmuBenchmark } from './reference-mmu.ts';
+import { sparseMemoryBenchmark } from './sparse-memory.ts';
+
+const BENCHMARKS: readonly Benchmark[] = [sparseMemoryBenchmark, referenceMmuBenchmark];
+
+const REPORT = join(dirname(fileURLToPath(import.meta.url)), '..', 'reports', 'bench.json');
+
+function formatValue(m: Measurement): string {
+  const v = m.value;
+  const text = Math.abs(v) >= 1e5 ? `${(v / 1e6).toFixed(2)}M` : Number.isInteger(v) ? String(v) : v.toFixed(3);
+  return `${text} ${m.unit}`;
+}
+
+function formatTarget(m: Measurement): string {
+  if (m.target === null) return '';
+  const goal = `${m.target.kind === 'min' ? '>=' : '<='} ${m.target.value}`;
+  return `  (target ${goal}: ${meetsTarget(m) ? 'met' : 'MISSED'})`;
+}
+
+async function main(): Promise<void> {
+  const results: { name: string; description: string; measurements: Measurement[] }[] = [];
+  for (const benchmark of BENCHMARKS) {
+    console.log(`${benchmark.name}: ${benchmark.description}`);
+    const measurements = await benchmark.run();
+    for (const m of measurements) console.log(`  ${m.name.padEnd(36)} ${formatValue(m)}${formatTarget(m)}`);
+    results.push({ name: benchmark.name, description: benchmark.description, measurements });
+  }
+  const report = { node: process.version, platform: `${process.platform}-${process.arch}`, benchmarks: results };
+  mkdirSync(dirname(REPORT), { recursive: true });
+  const temporary = `${REPORT}.tmp`;
+  writeFileSync(temporary, JSON.stringify(report, null, 2) + '\n');
+  renameSync(temporary, REPORT);
+  console.log(`written ${REPORT}`);
+}
+
+await main();
