@@ -13,8 +13,12 @@ import { describeObservation, type MachineResult, type Observation, observations
 import type { Step, Trace } from './trace.ts';
 import { bigIntFromHex, isHex64 } from '../arch/word.ts';
 
-/** Bound on the specification states followed at once (distinct stale-translation histories). */
-const MAX_STATES = 32;
+/**
+ * Bound on the specification states followed at once. States fork only when a store may have gone
+ * through a stale translation to one of several frames. Past the bound the comparison is no longer exact,
+ * so a later mismatch is reported as inconclusive rather than as a divergence (never a false finding).
+ */
+export const MAX_STATES = 256;
 
 export interface MemoryDifference {
   readonly pa: number;
@@ -42,6 +46,8 @@ export interface Divergence {
 
 export interface CheckResult {
   readonly divergence: Divergence | null;
+  /** True when the state bound was reached and a mismatch followed: neither a pass nor a finding. */
+  readonly inconclusive: boolean;
   readonly result: MachineResult | null;
   /** Tags of the outcomes that matched, one list per step (for domain coverage). */
   readonly tags: readonly OutcomeTags[];
@@ -120,17 +126,18 @@ export async function checkTrace(machine: Machine, trace: Trace): Promise<CheckR
     result = await machine.run(trace);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return { divergence: machineError('machine-error', `machine ${machine.name} threw: ${message}`), result: null, tags: [] };
+    return { divergence: machineError('machine-error', `machine ${machine.name} threw: ${message}`), result: null, tags: [], inconclusive: false };
   }
   const problem = wellFormed(result, trace.steps.length);
-  if (problem !== null) return { divergence: machineError('malformed-result', problem), result: null, tags: [] };
+  if (problem !== null) return { divergence: machineError('malformed-result', problem), result: null, tags: [], inconclusive: false };
   return { ...compare(trace, result), result };
 }
 
 /** Compares a machine's result with the specification, step by step, then the final memory. */
-export function compare(trace: Trace, result: MachineResult): { divergence: Divergence | null; tags: OutcomeTags[] } {
+export function compare(trace: Trace, result: MachineResult): { divergence: Divergence | null; tags: OutcomeTags[]; inconclusive: boolean } {
   let states: SpecState[] = [initialState(trace)];
   const tags: OutcomeTags[] = [];
+  let bounded = false;
   for (let i = 0; i < trace.steps.length; i++) {
     const step = trace.steps[i] as Step;
     const observed = result.observations[i] as Observation;
@@ -145,6 +152,7 @@ export function compare(trace: Trace, result: MachineResult): { divergence: Dive
       if (matched.length > 0 && next.length === 0) tags.push((matched[0] as (typeof matched)[0]).tags);
       next.push(...advance(s, matched));
     }
+    if (next.length === 0 && bounded) return { divergence: null, tags, inconclusive: true };
     if (next.length === 0) {
       const allowedUnique = uniqueObservations(allowed);
       const walksShown = walks.slice(0, 6);
@@ -154,22 +162,29 @@ export function compare(trace: Trace, result: MachineResult): { divergence: Dive
           explainStep(i, step, observed, allowedUnique, walksShown),
         ),
         tags,
+        inconclusive: false,
       };
     }
-    states = dedupe(next, MAX_STATES);
+    states = dedupe(next, MAX_STATES + 1);
+    if (states.length > MAX_STATES) {
+      bounded = true;
+      states = states.slice(0, MAX_STATES);
+    }
   }
   let closest: MemoryDifference[] | null = null;
   for (const s of states) {
     const diffs = memoryDifferences(s, result.memory);
-    if (diffs.length === 0) return { divergence: null, tags };
+    if (diffs.length === 0) return { divergence: null, tags, inconclusive: false };
     if (closest === null || diffs.length < closest.length) closest = diffs;
   }
   const diffs = closest ?? [];
+  if (bounded) return { divergence: null, tags, inconclusive: true };
   return {
     divergence: divergence(
       { kind: 'final-memory', stepIndex: null, step: null, observed: null, allowed: [], walks: [], memory: diffs },
       explainMemory(diffs),
     ),
     tags,
+    inconclusive: false,
   };
 }

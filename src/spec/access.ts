@@ -10,7 +10,7 @@ import { hexFromBigInt } from '../arch/word.ts';
 import type { AccessStep } from '../machine/trace.ts';
 import { type Access, deniedBy, type FaultCause, pageFaultErrorCode } from './access-rights.ts';
 import { isPresent, mask } from './entry.ts';
-import { staleTranslations, translationKey } from './invalidation.ts';
+import { cachedTranslations, translationKey } from './invalidation.ts';
 import type { BitUpdate, Effects, Outcome, OutcomeTags, WalkTrace } from './outcome.ts';
 import { bitOf, pagingContext, type SpecState } from './state.ts';
 import { type EntryRead, type PagingContext, type Translation, walk, type WalkResult } from './walk.ts';
@@ -25,7 +25,15 @@ interface Piece {
 
 /** How one piece may be translated. */
 type PieceOption =
-  | { readonly ok: true; readonly t: Translation; readonly stale: boolean; readonly fresh: WalkResult; readonly walk: WalkTrace }
+  | {
+      readonly ok: true;
+      readonly t: Translation;
+      readonly stale: boolean;
+      /** The fresh translation may also be served from the TLB, without the walk's A/D updates. */
+      readonly cached: boolean;
+      readonly fresh: WalkResult;
+      readonly walk: WalkTrace;
+    }
   | { readonly ok: false; readonly cause: FaultCause; readonly stale: boolean; readonly fresh: WalkResult; readonly entries: readonly EntryRead[]; readonly walk: WalkTrace };
 
 export function accessOf(step: AccessStep): Access {
@@ -56,12 +64,14 @@ function pieceOptions(s: SpecState, ctx: PagingContext, piece: Piece, access: Ac
   const fresh = walk((pa) => s.memory.readWord(pa), ctx, piece.va);
   const rights = { wp: bitOf(s.registers.cr0, CR0.WP_BIT), nxe: ctx.nxe };
   const options: PieceOption[] = [];
+  const freshKey = fresh.kind === 'translation' ? translationKey(fresh) : null;
+  const cached = cachedTranslations(s.epochs, s.events, piece.va, freshKey);
   const fromTranslation = (t: Translation, stale: boolean): PieceOption => {
     const denied = deniedBy(t, access, rights);
     const source = stale ? 'stale' : 'fresh';
     const w: WalkTrace = { va: piece.va, source, entries: t.entries, verdict: denied ?? 'SDM 4.6: access permitted' };
     return denied === null
-      ? { ok: true, t, stale, fresh, walk: w }
+      ? { ok: true, t, stale, cached: stale || cached.freshCached, fresh, walk: w }
       : { ok: false, cause: 'protection', stale, fresh, entries: t.entries, walk: w };
   };
   if (fresh.kind === 'translation') options.push(fromTranslation(fresh, false));
@@ -70,8 +80,7 @@ function pieceOptions(s: SpecState, ctx: PagingContext, piece: Piece, access: Ac
     const w: WalkTrace = { va: piece.va, source: 'fresh', entries: fresh.entries, verdict: last?.rule ?? fresh.kind };
     options.push({ ok: false, cause: fresh.kind, stale: false, fresh, entries: fresh.entries, walk: w });
   }
-  const freshKey = fresh.kind === 'translation' ? translationKey(fresh) : null;
-  for (const t of staleTranslations(s.epochs, s.events, piece.va, freshKey)) options.push(fromTranslation(t, true));
+  for (const t of cached.stale) options.push(fromTranslation(t, true));
   return options;
 }
 
@@ -89,7 +98,7 @@ function leafDirty(entries: readonly EntryRead[]): BitUpdate[] {
 function uncertainBits(option: PieceOption, write: boolean): BitUpdate[] {
   const bits = write ? ACCESSED | DIRTY : ACCESSED;
   const involved = [...(option.ok ? option.t.entries : option.entries), ...option.fresh.entries];
-  return accessedBits(involved).map((u) => ({ pa: u.pa, bits: option.ok && option.stale ? bits : ACCESSED }));
+  return accessedBits(involved).map((u) => ({ pa: u.pa, bits: option.ok && option.cached ? bits : ACCESSED }));
 }
 
 function pagedAccess(s: SpecState, ctx: PagingContext, step: AccessStep): Outcome[] {
@@ -153,7 +162,7 @@ function translatedAccess(s: SpecState, step: AccessStep, pieces: Piece[], chose
   const pas: number[] = [];
   chosen.forEach((option, i) => {
     if (!option.ok) return;
-    if (option.stale) maySet.push(...uncertainBits(option, write));
+    if (option.cached) maySet.push(...uncertainBits(option, write));
     else {
       setBits.push(...accessedBits(option.t.entries));
       if (write) setBits.push(...leafDirty(option.t.entries));

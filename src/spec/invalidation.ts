@@ -48,26 +48,39 @@ export function translationKey(t: Translation): string {
   return `${t.pageBase}/${t.pageSize}->${t.frame} w${+t.writable}u${+t.user}x${+t.executeDisabled}g${+t.global}`;
 }
 
-/**
- * The stale translations of va that a TLB may still hold: those of past epochs that no later
- * invalidation covers, without duplicates and without `fresh` (the current walk's own translation).
- */
-export function staleTranslations(
+export interface CachedTranslations {
+  /** Translations of va that differ from the fresh walk's and that a TLB may still hold. */
+  readonly stale: Translation[];
+  /**
+   * Whether the fresh walk's own translation may already be cached from an earlier epoch. Then an access
+   * may use the cached entry without walking, and need not set accessed or dirty bits that software
+   * cleared in the meantime (SDM 4.8 and 4.10.4.3).
+   */
+  readonly freshCached: boolean;
+}
+
+function survives(epoch: Epoch, events: readonly InvalidationEvent[], t: Translation): boolean {
+  return !events.some((e) => e.seq >= epoch.endedAt && covers(e.invalidation, t));
+}
+
+/** What a TLB may hold for va: past epochs' translations that no later invalidation covers. */
+export function cachedTranslations(
   epochs: readonly Epoch[],
   events: readonly InvalidationEvent[],
   va: number,
   freshKey: string | null,
-): Translation[] {
-  const seen = new Set<string>(freshKey === null ? [] : [freshKey]);
-  const out: Translation[] = [];
+): CachedTranslations {
+  const seen = new Set<string>();
+  const stale: Translation[] = [];
+  let freshCached = false;
   for (const epoch of epochs) {
     const result = walk((pa) => epoch.memory.readWord(pa), epoch.paging, va);
     if (result.kind !== 'translation') continue;
     const key = translationKey(result);
-    if (seen.has(key)) continue;
-    if (events.some((e) => e.seq >= epoch.endedAt && covers(e.invalidation, result))) continue;
+    if (seen.has(key) || !survives(epoch, events, result)) continue;
     seen.add(key);
-    out.push(result);
+    if (key === freshKey) freshCached = true;
+    else stale.push(result);
   }
-  return out;
+  return { stale, freshCached };
 }

@@ -13,7 +13,7 @@ const PGE = 1 << 7;
 const h = (v: bigint): Hex64 => hexFromBigInt(v);
 
 /** PDPT at 0x1000, PD at 0x2000, PT at 0x3000; va 0x00400000 -> frame given; va 0x00600000 2 MiB. */
-function image(pte: bigint, pde2m: bigint): MemoryWord[] {
+function image(pte: bigint, pde2m: Hex64): MemoryWord[] {
   return [
     { pa: 0x1000, value: h(0x2001n) },
     { pa: 0x2000 + 2 * 8, value: h(0x3007n) }, // PDE[2] -> PT, P|RW|US
@@ -116,5 +116,27 @@ describe('walk-level specification', () => {
   it('gives CR2 of the second page when only the second half of a straddling access faults', () => {
     const t = trace([{ op: 'load', va: 0x00400ffc, size: 8, user: false }]);
     expect(allowed(t)[0]).toEqual([{ kind: 'page-fault', errorCode: 0, cr2: 0x00401000 }]);
+  });
+
+  it('lets a cached translation skip accessed/dirty bits that software cleared without INVLPG (SDM 4.10.4.3)', () => {
+    const steps: Step[] = [
+      { op: 'store', va: 0x00400000, size: 1, value: h(1n), user: false },
+      { op: 'write-phys', pa: 0x3000, value: h(0x5005n) },
+      { op: 'invlpg', va: 0x00401000 },
+      { op: 'write-phys', pa: 0x3000, value: h(0x5007n) },
+      { op: 'store', va: 0x00400000, size: 1, value: h(2n), user: false },
+    ];
+    const t = trace(steps);
+    const base = [
+      { pa: 0x1000, value: h(0x2001n) },
+      { pa: 0x2010, value: h(0x3027n) },
+      { pa: 0x2018, value: h(0x1_0020_0087n) },
+      { pa: 0x5000, value: h(2n) },
+    ];
+    const observations: Observation[] = steps.map(() => ({ kind: 'done' }));
+    for (const pte of [0x5007n, 0x5067n]) {
+      const memory = [...base, { pa: 0x3000, value: h(pte) }].sort((a, b) => a.pa - b.pa);
+      expect(compare(t, { observations, memory }).divergence).toBeNull();
+    }
   });
 });

@@ -1,0 +1,3 @@
+import { defineFamilySuite } from './support/family-suite.ts';
+
+defineFamilySuite('big-memory');

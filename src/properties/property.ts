@@ -1,0 +1,42 @@
+/**
+ * Turns a family into a fast-check property against one machine. A failing case throws an error whose
+ * message is the readable shrunk case and the divergence explanation; fast-check adds the seed and path
+ * that replay it (`{ seed, path }`).
+ */
+import fc from 'fast-check';
+import { fastCheckSeed, type RunConfig } from '../config/run-config.ts';
+import type { AnyFamily, FamilyDivergence, MachineUnderTest } from './family.ts';
+
+export class PropertyFailure extends Error {
+  constructor(
+    readonly family: string,
+    readonly divergence: FamilyDivergence,
+    readonly rendered: string,
+  ) {
+    super(`${family}: ${divergence.kind}\n${divergence.explanation}\n\nshrunk case:\n${rendered}`);
+  }
+}
+
+/** Makes fast-check print a case with the family's readable format instead of raw JSON. */
+export function readable<C extends object>(family: AnyFamily, c: C): C {
+  return Object.defineProperty({ ...c }, fc.toStringMethod, { value: () => '\n' + family.format(c), enumerable: false });
+}
+
+export function readableArbitrary(family: AnyFamily): fc.Arbitrary<object> {
+  return (family.arbitrary() as fc.Arbitrary<object>).map((c) => readable(family, c));
+}
+
+/** The check of one case: resolves when the machine agrees with the specification, throws otherwise. */
+export async function checkCase(family: AnyFamily, machine: MachineUnderTest, c: unknown): Promise<void> {
+  const verdict = await family.check(machine, c);
+  if (verdict.divergence !== null) throw new PropertyFailure(family.name, verdict.divergence, family.format(c));
+}
+
+export function familyProperty(family: AnyFamily, machine: MachineUnderTest): fc.IAsyncProperty<[object]> {
+  return fc.asyncProperty(readableArbitrary(family), (c) => checkCase(family, machine, c));
+}
+
+/** Runs a family against a machine; used to show that a broken machine is caught. */
+export function checkFamily(family: AnyFamily, machine: MachineUnderTest, config: RunConfig): Promise<fc.RunDetails<[object]>> {
+  return fc.check(familyProperty(family, machine), { seed: fastCheckSeed(config.seed), numRuns: config.runs });
+}
