@@ -57,6 +57,7 @@ export const DEFAULT_MAXPHYADDR = 36;
 
 export const PAGE_4K = 4096;
 export const PAGE_2M = 2 * 1024 * 1024;
+export const PAGE_4M = 4 * 1024 * 1024;
 /** Size of the linear address space of a 32-bit processor. */
 export const LINEAR_SPACE = 2 ** 32;
 
@@ -72,6 +73,34 @@ export const PAE_INDEX = {
   INDEX_MASK: 0x1ff,
   ENTRIES_PER_TABLE: 512,
   ENTRY_BYTES: 8,
+} as const;
+
+/**
+ * 32-bit paging (SDM 4.3, Tables 4-4 to 4-6), used when CR0.PG = 1 and CR4.PAE = 0. Entries are 32 bits:
+ *
+ *   31 .. 22   | 21   | 20 .. 13            | 12  | 11..9 | 8 | 7  | 6 | 5 | 4   | 3   | 2   | 1   | 0
+ *   addr 31:22 | rsvd | addr 39:32 (PSE-36) | PAT | ign   | G | PS | D | A | PCD | PWT | U/S | R/W | P   PDE, 4 MiB
+ *   address of page table or 4 KiB frame (31..12)    | ign   | G | PAT/PS | D | A | ...              PTE, PDE
+ *
+ * A 4 MiB PDE (CR4.PSE = 1 and PS = 1) gives physical bits M'-1..32 in bits 13.. (PSE-36), where
+ * M' = min(MAXPHYADDR, 40); bit 21 and bits 20..(13 + M' - 32) are reserved.
+ */
+export const PAGING32 = {
+  /** bits 31..22 select a PDE */
+  PDE_SHIFT: 22,
+  /** bits 21..12 select a PTE */
+  PTE_SHIFT: 12,
+  /** ten index bits at each level */
+  INDEX_MASK: 0x3ff,
+  ENTRY_BYTES: 4,
+  /** lowest PDE bit holding physical address bits 32 and up in a 4 MiB PDE (PSE-36) */
+  PSE36_LOW_BIT: 13,
+  /** PSE-36 reaches at most 40 physical address bits */
+  PSE36_MAX_PHYSICAL_BITS: 40,
+  /** always reserved in a 4 MiB PDE */
+  LARGE_RESERVED_BIT: 21,
+  /** CR3 bits 31..12 hold the page directory address */
+  CR3_DIRECTORY_MASK: 0xfffff000,
 } as const;
 
 /** Control register and MSR bits the project models (SDM 2.5 and 2.2.1). */

@@ -2,7 +2,7 @@
  * Validation of traces read from outside (finding files, user machines' inputs, campaign files). A bad
  * trace is a user error: one clear line, never a stack trace. Generated traces pass it by construction.
  */
-import { CR4, MAX_MAXPHYADDR, MIN_MAXPHYADDR } from '../arch/entry-layout.ts';
+import { MAX_MAXPHYADDR, MIN_MAXPHYADDR, PAGE_4K } from '../arch/entry-layout.ts';
 import { isHex64 } from '../arch/word.ts';
 import { ACCESS_SIZES, type Trace, TRACE_FORMAT, TRACE_VERSION } from './trace.ts';
 
@@ -22,10 +22,23 @@ function physicalAddress(v: unknown, maxPhyAddr: number, where: string): number 
   return v as number;
 }
 
-function checkPae(cr4: unknown, where: string): void {
-  if (!isUint32(cr4)) fail(`${where}: CR4 must be an unsigned 32-bit integer`);
-  // Format version 1 covers PAE paging only (SDM 4.4): CR4.PAE stays 1 throughout.
-  if (((cr4 >>> CR4.PAE_BIT) & 1) !== 1) fail(`${where}: CR4.PAE must be 1 (trace format ${TRACE_VERSION} covers PAE paging only)`);
+function checkFrame(v: unknown, limit: number, where: string): number {
+  if (!Number.isSafeInteger(v) || (v as number) < 0 || (v as number) >= limit || (v as number) % PAGE_4K !== 0)
+    fail(`${where}: must be a 4 KiB-aligned address below 2^${Math.log2(limit)}`);
+  return v as number;
+}
+
+function checkStage2(value: unknown, maxPhyAddr: number): void {
+  if (value === undefined) return;
+  if (!Array.isArray(value)) fail('stage2 must be an array of {ipa, pa}');
+  let previous = -1;
+  value.forEach((m: unknown, i: number) => {
+    if (!isRecord(m)) fail(`stage2[${i}] must be an object`);
+    const ipa = checkFrame(m.ipa, 2 ** maxPhyAddr, `stage2[${i}].ipa`);
+    checkFrame(m.pa, 2 ** maxPhyAddr, `stage2[${i}].pa`);
+    if (ipa <= previous) fail(`stage2[${i}]: mappings must be sorted by ipa without duplicates`);
+    previous = ipa;
+  });
 }
 
 function checkStep(step: unknown, i: number, maxPhyAddr: number): void {
@@ -42,10 +55,12 @@ function checkStep(step: unknown, i: number, maxPhyAddr: number): void {
       return;
     case 'mov-cr0':
     case 'mov-cr3':
+    case 'mov-cr4':
       if (!isUint32(step.value)) fail(`${where}: value must be an unsigned 32-bit integer`);
       return;
-    case 'mov-cr4':
-      checkPae(step.value, where);
+    case 'map-stage2':
+      checkFrame(step.ipa, 2 ** maxPhyAddr, `${where}.ipa`);
+      checkFrame(step.pa, 2 ** maxPhyAddr, `${where}.pa`);
       return;
     case 'invlpg':
       if (!isUint32(step.va)) fail(`${where}: va must be an unsigned 32-bit integer`);
@@ -70,8 +85,8 @@ export function validateTrace(value: unknown): Trace {
   const maxPhyAddr = m as number;
   const r = value.registers;
   if (!isRecord(r)) fail('registers must be an object with cr0, cr3, cr4 and efer');
-  for (const name of ['cr0', 'cr3', 'efer'] as const) if (!isUint32(r[name])) fail(`registers.${name} must be an unsigned 32-bit integer`);
-  checkPae(r.cr4, 'registers');
+  for (const name of ['cr0', 'cr3', 'cr4', 'efer'] as const)
+    if (!isUint32(r[name])) fail(`registers.${name} must be an unsigned 32-bit integer`);
   if (!Array.isArray(value.memory)) fail('memory must be an array of {pa, value}');
   let previous = -1;
   value.memory.forEach((w: unknown, i: number) => {
@@ -83,5 +98,6 @@ export function validateTrace(value: unknown): Trace {
   });
   if (!Array.isArray(value.steps)) fail('steps must be an array');
   value.steps.forEach((step: unknown, i: number) => checkStep(step, i, maxPhyAddr));
+  checkStage2(value.stage2, maxPhyAddr);
   return value as unknown as Trace;
 }

@@ -3,6 +3,7 @@
  * a format version, so a finding replays without the generator that produced it.
  *
  * A trace is an initial sparse physical memory image, initial control registers, and a list of steps.
+ * Paging is PAE paging when CR4.PAE = 1 and 32-bit paging (with PSE and PSE-36) when CR4.PAE = 0.
  * Physical addresses are JSON numbers (exact up to 2^53, and MAXPHYADDR is at most 52); 64-bit data
  * values are Hex64 strings.
  */
@@ -73,8 +74,25 @@ export interface WritePhysStep {
   readonly value: Hex64;
 }
 
-export type Step = LoadStep | FetchStep | StoreStep | MovCrStep | InvlpgStep | WritePhysStep;
+/**
+ * Changes one second-stage mapping (two-stage translation after US5784707A): intermediate 4 KiB frame
+ * `ipa` is backed by physical frame `pa` from this step on. The change takes effect at once and
+ * invalidates every cached translation (a machine must keep its combined entries coherent).
+ */
+export interface MapStage2Step {
+  readonly op: 'map-stage2';
+  readonly ipa: number;
+  readonly pa: number;
+}
+
+export type Step = LoadStep | FetchStep | StoreStep | MovCrStep | InvlpgStep | WritePhysStep | MapStage2Step;
 export type AccessStep = LoadStep | FetchStep | StoreStep;
+
+/** One second-stage mapping: intermediate 4 KiB frame `ipa` is backed by physical 4 KiB frame `pa`. */
+export interface Stage2Mapping {
+  readonly ipa: number;
+  readonly pa: number;
+}
 
 export interface Trace {
   readonly format: typeof TRACE_FORMAT;
@@ -85,6 +103,13 @@ export interface Trace {
   /** Initial contents; everything else reads 0. Sorted by pa, no duplicates. */
   readonly memory: readonly MemoryWord[];
   readonly steps: readonly Step[];
+  /**
+   * Optional second stage (two-stage translation): the first stage (the page tables) produces
+   * intermediate addresses, including the addresses of page tables themselves; each 4 KiB intermediate
+   * frame listed here is backed by the given physical frame, every other one by the physical frame of the
+   * same address. Absent or empty: intermediate = physical, which is ordinary x86 paging. Sorted by ipa.
+   */
+  readonly stage2?: readonly Stage2Mapping[];
 }
 
 export function isAccessStep(step: Step): step is AccessStep {
