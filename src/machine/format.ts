@@ -28,6 +28,8 @@ export function formatStep(step: Step): string {
       return `${'invlpg'.padEnd(10)} va=${hex32(step.va)}`;
     case 'write-phys':
       return `${'write-phys'.padEnd(10)} pa=${hexPhys(step.pa)} value=${step.value}`;
+    case 'map-stage2':
+      return `${'map-stage2'.padEnd(10)} ipa=${hexPhys(step.ipa)} -> pa=${hexPhys(step.pa)}`;
   }
 }
 
@@ -37,6 +39,9 @@ export function formatTrace(trace: Trace, observations?: readonly Observation[])
     `trace (MAXPHYADDR ${trace.maxPhyAddr}): cr0=${hex32(r.cr0)} cr3=${hex32(r.cr3)} cr4=${hex32(r.cr4)} efer=${hex32(r.efer)}`,
     `  memory (${trace.memory.length} words):`,
     ...trace.memory.map((w) => `    [${hexPhys(w.pa)}] = ${w.value}`),
+    ...(trace.stage2 !== undefined && trace.stage2.length > 0
+      ? [`  second stage (${trace.stage2.length} frames):`, ...trace.stage2.map((m) => `    ipa ${hexPhys(m.ipa)} -> pa ${hexPhys(m.pa)}`)]
+      : []),
     `  steps (${trace.steps.length}):`,
     ...trace.steps.map((s, i) => {
       const o = observations?.[i];

@@ -24,6 +24,7 @@ export function processorMachine(name: string, factory: ProcessorFactory): Machi
 
 /** Puts the image in memory, then the registers: EFER and CR4 before CR3, CR0 (PG) last, as a boot would. */
 export function loadImage(cpu: Processor, trace: Trace): void {
+  if (trace.stage2 !== undefined && trace.stage2.length > 0) throw new Error('this machine has no second stage (trace.stage2)');
   for (const word of trace.memory) {
     cpu.writePhys32(word.pa, loHalf(word.value));
     cpu.writePhys32(word.pa + 4, hiHalf(word.value));
@@ -69,5 +70,8 @@ export function execute(cpu: Processor, step: Step): Observation {
       cpu.writePhys32(step.pa, loHalf(step.value));
       cpu.writePhys32(step.pa + 4, hiHalf(step.value));
       return DONE;
+    case 'map-stage2':
+      // A machine without a second stage cannot run this step: the runner reports a machine-error.
+      throw new Error('this machine has no second stage (map-stage2)');
   }
 }

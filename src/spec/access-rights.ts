@@ -27,13 +27,13 @@ export function deniedBy(t: Translation, access: Access, ctx: RightsContext): st
 
 export type FaultCause = 'not-present' | 'reserved' | 'protection';
 
-/** PAE is always on when paging is, so I/D depends on EFER.NXE alone (SDM 4.7). */
-export function pageFaultErrorCode(cause: FaultCause, access: Access, nxe: boolean): number {
+/** I/D is reported only for a fetch under PAE paging with EFER.NXE = 1 (no SMEP here; SDM 4.7). */
+export function pageFaultErrorCode(cause: FaultCause, access: Access, paeAndNxe: boolean): number {
   let code = 0;
   if (cause !== 'not-present') code |= PF_ERROR.P;
   if (cause === 'reserved') code |= PF_ERROR.RSVD;
   if (access.write) code |= PF_ERROR.WR;
   if (access.user) code |= PF_ERROR.US;
-  if (access.fetch && nxe) code |= PF_ERROR.ID;
+  if (access.fetch && paeAndNxe) code |= PF_ERROR.ID;
   return code;
 }

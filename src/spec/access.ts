@@ -5,13 +5,14 @@
  * translations; the lower page is translated first and the linear address wraps at 4 GiB). Each piece may
  * be translated by a fresh walk or by a stale translation the TLB may still hold (invalidation.ts).
  */
-import { BIT, CR0, PAGE_2M, PAGE_4K } from '../arch/entry-layout.ts';
+import { BIT, CR0, PAGE_2M, PAGE_4K, PAGE_4M } from '../arch/entry-layout.ts';
 import { hexFromBigInt } from '../arch/word.ts';
 import type { AccessStep } from '../machine/trace.ts';
 import { type Access, deniedBy, type FaultCause, pageFaultErrorCode } from './access-rights.ts';
 import { isPresent, mask } from './entry.ts';
 import { cachedTranslations, translationKey } from './invalidation.ts';
-import type { BitUpdate, Effects, Outcome, OutcomeTags, WalkTrace } from './outcome.ts';
+import { type BitUpdate, type Effects, NO_EFFECTS, type Outcome, type OutcomeTags, type WalkTrace } from './outcome.ts';
+import { physicalOf } from './stage2.ts';
 import { bitOf, pagingContext, type SpecState } from './state.ts';
 import { type EntryRead, type PagingContext, type Translation, walk, type WalkResult } from './walk.ts';
 
@@ -61,7 +62,7 @@ function directAccess(s: SpecState, step: AccessStep): Outcome {
 }
 
 function pieceOptions(s: SpecState, ctx: PagingContext, piece: Piece, access: Access): PieceOption[] {
-  const fresh = walk((pa) => s.memory.readWord(pa), ctx, piece.va);
+  const fresh = walk(s.memory, ctx, piece.va);
   const rights = { wp: bitOf(s.registers.cr0, CR0.WP_BIT), nxe: ctx.nxe };
   const options: PieceOption[] = [];
   const freshKey = fresh.kind === 'translation' ? translationKey(fresh) : null;
@@ -84,21 +85,27 @@ function pieceOptions(s: SpecState, ctx: PagingContext, piece: Piece, access: Ac
   return options;
 }
 
+/** `bits` of the entry read as `e`, as an update of the 8-byte word that holds it. */
+function entryBits(e: EntryRead, bits: bigint): BitUpdate {
+  const offset = e.pa % 8;
+  return { pa: e.pa - offset, bits: bits << BigInt(offset * 8) };
+}
+
 /** A/D bits of the entries a translation used: PDE and PTE (PDPTEs have none under PAE). */
-function accessedBits(entries: readonly EntryRead[]): BitUpdate[] {
-  return entries.filter((e) => e.level !== 'PDPTE' && isPresent(e.value)).map((e) => ({ pa: e.pa, bits: ACCESSED }));
+function accessedBits(entries: readonly EntryRead[], bits: bigint = ACCESSED): BitUpdate[] {
+  return entries.filter((e) => e.level !== 'PDPTE' && isPresent(e.value)).map((e) => entryBits(e, bits));
 }
 
 function leafDirty(entries: readonly EntryRead[]): BitUpdate[] {
   const leaf = entries[entries.length - 1];
-  return leaf === undefined ? [] : [{ pa: leaf.pa, bits: DIRTY }];
+  return leaf === undefined ? [] : [entryBits(leaf, DIRTY)];
 }
 
 /** Whatever a stale or faulting translation may have touched: A (and D for a write) in every entry involved. */
 function uncertainBits(option: PieceOption, write: boolean): BitUpdate[] {
   const bits = write ? ACCESSED | DIRTY : ACCESSED;
   const involved = [...(option.ok ? option.t.entries : option.entries), ...option.fresh.entries];
-  return accessedBits(involved).map((u) => ({ pa: u.pa, bits: option.ok && option.cached ? bits : ACCESSED }));
+  return accessedBits(involved, option.ok && option.cached ? bits : ACCESSED);
 }
 
 function pagedAccess(s: SpecState, ctx: PagingContext, step: AccessStep): Outcome[] {
@@ -122,6 +129,7 @@ function pagedAccess(s: SpecState, ctx: PagingContext, step: AccessStep): Outcom
 
 function pageSizeTag(t: Translation | null): OutcomeTags['pageSize'] {
   if (t === null) return 'none';
+  if (t.pageSize === PAGE_4M) return '4M';
   return t.pageSize === PAGE_2M ? '2M' : '4K';
 }
 
@@ -140,9 +148,10 @@ function faultedAccess(step: AccessStep, access: Access, ctx: PagingContext, pie
     invalidations: [{ kind: 'page', va: piece.va }],
     registers: null,
     pdptes: null,
+    stage2: null,
   };
   return {
-    observation: { kind: 'page-fault', errorCode: pageFaultErrorCode(failed.cause, access, ctx.nxe), cr2: piece.va },
+    observation: { kind: 'page-fault', errorCode: pageFaultErrorCode(failed.cause, access, ctx.mode === 'pae' && ctx.nxe), cr2: piece.va },
     effects,
     walks: chosen.map((o) => o.walk),
     tags: {
@@ -168,9 +177,10 @@ function translatedAccess(s: SpecState, step: AccessStep, pieces: Piece[], chose
       if (write) setBits.push(...leafDirty(option.t.entries));
     }
     const piece = pieces[i] as Piece;
-    // Physical address = frame + offset within the page (SDM 4.4.2); above 4 GiB, no truncation.
-    const offset = piece.va - option.t.pageBase;
-    for (let k = 0; k < piece.length; k++) pas.push(option.t.frame + offset + k);
+    // Address = frame + offset within the page (SDM 4.3, 4.4.2), then through the second stage if any;
+    // above 4 GiB, no truncation. A piece never crosses a 4 KiB boundary, so one stage-2 lookup serves it.
+    const base = physicalOf(s.stage2, option.t.frame + (piece.va - option.t.pageBase));
+    for (let k = 0; k < piece.length; k++) pas.push(base + k);
   });
   const first = chosen[0];
   const t = first !== undefined && first.ok ? first.t : null;
@@ -200,7 +210,7 @@ function completeAccess(
     const bytes = pas.map((_, i) => Number((value >> BigInt(8 * i)) & 0xffn));
     return {
       observation: { kind: 'done' },
-      effects: { setBits: bits.setBits, maySet: bits.maySet, writes: { pas, bytes }, invalidations: [], registers: null, pdptes: null },
+      effects: { ...NO_EFFECTS, setBits: bits.setBits, maySet: bits.maySet, writes: { pas, bytes } },
       walks,
       tags: fullTags,
     };
@@ -213,7 +223,7 @@ function completeAccess(
   });
   return {
     observation: { kind: 'value', value: hexFromBigInt(value) },
-    effects: { setBits: bits.setBits, maySet: bits.maySet, writes: null, invalidations: [], registers: null, pdptes: null },
+    effects: { ...NO_EFFECTS, setBits: bits.setBits, maySet: bits.maySet },
     walks,
     tags: fullTags,
   };

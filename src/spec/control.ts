@@ -2,9 +2,9 @@
  * Steps that change translation state rather than access memory through it: MOV to CR0/CR3/CR4,
  * INVLPG and physical writes. Each has exactly one outcome; the invalidations follow SDM 4.10.4.1.
  */
-import { CR0, CR4, PAGE_2M } from '../arch/entry-layout.ts';
+import { CR0, CR4, PAGE_4K } from '../arch/entry-layout.ts';
 import { bigIntFromHex } from '../arch/word.ts';
-import type { InvlpgStep, MovCrStep, Registers, WritePhysStep } from '../machine/trace.ts';
+import type { InvlpgStep, MapStage2Step, MovCrStep, Registers, WritePhysStep } from '../machine/trace.ts';
 import type { Invalidation } from './invalidation.ts';
 import { type Effects, NO_EFFECTS, type Outcome, type OutcomeTags } from './outcome.ts';
 import { bitOf, loadPdptes, pagingContext, pagingEnabled, type SpecState } from './state.ts';
@@ -28,7 +28,7 @@ function generalProtection(s: SpecState): Outcome {
  */
 function movWithPdpteLoad(s: SpecState, registers: Registers, loads: boolean, invalidations: Invalidation[]): Outcome {
   if (!loads) return done(s, { ...NO_EFFECTS, registers, invalidations });
-  const loaded = loadPdptes(s.memory, registers.cr3, s.maxPhyAddr);
+  const loaded = loadPdptes(s.memory, s.stage2, registers.cr3, s.maxPhyAddr);
   if (loaded === null) return generalProtection(s);
   return done(s, { ...NO_EFFECTS, registers, invalidations, pdptes: loaded });
 }
@@ -63,15 +63,15 @@ export function movCrOutcome(s: SpecState, step: MovCrStep): Outcome {
 
 /**
  * INVLPG invalidates the translations of the page containing va, of any size; if the current structures
- * map va with a 2 MiB page, it invalidates every TLB entry within that page (SDM 4.10.4.1).
+ * map va with a 2 or 4 MiB page, it invalidates every TLB entry within that page (SDM 4.10.4.1).
  */
 export function invlpgOutcome(s: SpecState, step: InvlpgStep): Outcome {
   const invalidations: Invalidation[] = [{ kind: 'page', va: step.va >>> 0 }];
   const ctx = pagingContext(s);
   if (ctx !== null) {
-    const current = walk((pa) => s.memory.readWord(pa), ctx, step.va >>> 0);
-    if (current.kind === 'translation' && current.pageSize === PAGE_2M)
-      invalidations.push({ kind: 'region', base: current.pageBase, size: PAGE_2M });
+    const current = walk(s.memory, ctx, step.va >>> 0);
+    if (current.kind === 'translation' && current.pageSize > PAGE_4K)
+      invalidations.push({ kind: 'region', base: current.pageBase, size: current.pageSize });
   }
   return done(s, { ...NO_EFFECTS, invalidations });
 }
@@ -82,4 +82,9 @@ export function writePhysOutcome(s: SpecState, step: WritePhysStep): Outcome {
   const pas = Array.from({ length: 8 }, (_, i) => step.pa + i);
   const bytes = pas.map((_, i) => Number((value >> BigInt(8 * i)) & 0xffn));
   return done(s, { ...NO_EFFECTS, writes: { pas, bytes } });
+}
+
+/** A second-stage change takes effect at once and invalidates every cached translation (trace.ts). */
+export function mapStage2Outcome(s: SpecState, step: MapStage2Step): Outcome {
+  return done(s, { ...NO_EFFECTS, stage2: { ipa: step.ipa, pa: step.pa }, invalidations: [{ kind: 'all' }] });
 }

@@ -11,11 +11,11 @@ import { type PagingContext, type Translation, walk } from './walk.ts';
 export type Invalidation =
   /** INVLPG, or a #PF on this address (SDM 4.10.4.1): entries whose page contains va. */
   | { readonly kind: 'page'; readonly va: number }
-  /** INVLPG of an address the current structures map with a 2 MiB page: everything inside it. */
+  /** INVLPG of an address the current structures map with a 2 or 4 MiB page: everything inside it. */
   | { readonly kind: 'region'; readonly base: number; readonly size: number }
   /** MOV to CR3 (SDM 4.10.4.1): every non-global entry. */
   | { readonly kind: 'non-global' }
-  /** MOV to CR0 changing PG, MOV to CR4 changing PGE or PAE (SDM 4.10.4.1): every entry. */
+  /** MOV to CR0 changing PG, MOV to CR4 changing PGE, PAE or PSE (SDM 4.10.4.1), a second-stage change: every entry. */
   | { readonly kind: 'all' };
 
 export interface InvalidationEvent {
@@ -74,7 +74,7 @@ export function cachedTranslations(
   const stale: Translation[] = [];
   let freshCached = false;
   for (const epoch of epochs) {
-    const result = walk((pa) => epoch.memory.readWord(pa), epoch.paging, va);
+    const result = walk(epoch.memory, epoch.paging, va);
     if (result.kind !== 'translation') continue;
     const key = translationKey(result);
     if (seen.has(key) || !survives(epoch, events, result)) continue;

@@ -24,9 +24,11 @@ export interface Effects {
   /** New registers, and PDPTE registers if the step loaded them. */
   readonly registers: Registers | null;
   readonly pdptes: { readonly pdptes: readonly bigint[]; readonly address: number } | null;
+  /** A second-stage mapping changed: intermediate frame -> physical frame. */
+  readonly stage2: { readonly ipa: number; readonly pa: number } | null;
 }
 
-export const NO_EFFECTS: Effects = { setBits: [], maySet: [], writes: null, invalidations: [], registers: null, pdptes: null };
+export const NO_EFFECTS: Effects = { setBits: [], maySet: [], writes: null, invalidations: [], registers: null, pdptes: null, stage2: null };
 
 /** One walk the specification took, for explanations: which address, which translation source, which entries. */
 export interface WalkTrace {
@@ -39,7 +41,7 @@ export interface WalkTrace {
 
 /** Facts about an outcome that domain coverage counts (page size, TLB outcome, fault kind, ...). */
 export interface OutcomeTags {
-  readonly pageSize: '4K' | '2M' | 'none';
+  readonly pageSize: '4K' | '2M' | '4M' | 'none';
   readonly tlb: 'fresh' | 'stale-allowed' | 'none';
   readonly fault: 'none' | 'not-present' | 'reserved' | 'protection' | 'general-protection';
   readonly space: 'direct' | 'paged';

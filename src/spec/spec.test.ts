@@ -139,4 +139,64 @@ describe('walk-level specification', () => {
       expect(compare(t, { observations, memory }).divergence).toBeNull();
     }
   });
+
+  describe('32-bit paging (CR4.PAE = 0)', () => {
+    const PSE = 1 << 4;
+    // Page directory at 0x1000 (CR3); PDE[1] -> page table at 0x2000; PDE[2] a 4 MiB page above 4 GiB.
+    const memory = (pde2: bigint): MemoryWord[] => [
+      { pa: 0x1000, value: h(0x2007n << 32n) }, // PDE[1] (high half of the first word)
+      { pa: 0x1008, value: h(pde2) }, // PDE[2]
+      { pa: 0x2000, value: h(0x5005n << 32n) }, // PTE[1] at 0x2004: frame 0x5000, read-only
+    ];
+    const trace32 = (steps: Step[], pde2: bigint, cr4 = PSE): Trace => ({
+      ...trace(steps, memory(pde2), PG | WP, cr4),
+      registers: { cr0: PG | WP, cr3: 0x1000, cr4, efer: 0 },
+    });
+
+    it('maps a 4 KiB page with 4-byte entries and sets A in the right half-word', () => {
+      const t = trace32([{ op: 'load', va: 0x00401008, size: 4, user: true }], 0n);
+      const [o] = outcomes(initialState(t), t.steps[0]!);
+      expect(o?.observation).toEqual({ kind: 'value', value: '0x0' });
+      expect(o?.effects.setBits).toEqual([
+        { pa: 0x1000, bits: 0x20n << 32n },
+        { pa: 0x2000, bits: 0x20n << 32n },
+      ]);
+    });
+
+    it('reaches a 4 MiB page above 4 GiB through PSE-36, and faults on its reserved bits', () => {
+      const pse36 = 0x00c00083n | (0x3n << 13n); // address bits 35:32 = 3, 31:22 = 3
+      const t = trace32([{ op: 'load', va: 0x00812345, size: 1, user: false }], pse36);
+      const [o] = outcomes(initialState(t), t.steps[0]!);
+      expect(o?.walks[0]?.entries[0]?.rule).toMatch(/4 MiB/);
+      expect(o?.tags.pageSize).toBe('4M');
+      const reserved = trace32([{ op: 'load', va: 0x00812345, size: 1, user: false }], pse36 | (1n << 21n));
+      expect(outcomes(initialState(reserved), reserved.steps[0]!)[0]?.observation).toEqual({ kind: 'page-fault', errorCode: 0b1001, cr2: 0x00812345 });
+    });
+
+    it('ignores PS without CR4.PSE and reports no I/D bit', () => {
+      const t = trace32([{ op: 'fetch', va: 0x00800000, size: 1, user: false }], 0x00c00083n, 0);
+      // PS ignored: the PDE points to a "page table" at 0x00c00000 whose entry is zero.
+      expect(outcomes(initialState(t), t.steps[0]!)[0]?.observation).toEqual({ kind: 'page-fault', errorCode: 0, cr2: 0x00800000 });
+    });
+  });
+
+  it('composes the second stage: page tables and data are reached through it', () => {
+    const t: Trace = {
+      ...trace([{ op: 'load', va: 0x00400000, size: 8, user: false }]),
+      // The page table (intermediate 0x3000) really lives at 0x9000; the frame 0x5000 at 0x1_0000_0000.
+      memory: [
+        { pa: 0x1000, value: h(0x2001n) },
+        { pa: 0x2010, value: h(0x3007n) },
+        { pa: 0x9000, value: h(0x5007n) },
+        { pa: 0x1_0000_0000, value: h(0x1234n) },
+      ],
+      stage2: [
+        { ipa: 0x3000, pa: 0x9000 },
+        { ipa: 0x5000, pa: 0x1_0000_0000 },
+      ],
+    };
+    const [o] = outcomes(initialState(t), t.steps[0]!);
+    expect(o?.observation).toEqual({ kind: 'value', value: '0x1234' });
+    expect(o?.effects.setBits.map((b) => b.pa)).toEqual([0x2010, 0x9000]);
+  });
 });

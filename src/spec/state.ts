@@ -8,12 +8,15 @@ import type { Registers, Trace } from '../machine/trace.ts';
 import { isPresent, pdpteReservedBits } from './entry.ts';
 import type { Epoch, InvalidationEvent } from './invalidation.ts';
 import { PhysicalMemory } from './physical-memory.ts';
+import { physicalOf, type Stage2 } from './stage2.ts';
 import type { PagingContext } from './walk.ts';
 
 export interface SpecState {
   readonly maxPhyAddr: number;
   readonly memory: PhysicalMemory;
   readonly registers: Registers;
+  /** The second stage, intermediate frame -> physical frame (empty: ordinary paging). */
+  readonly stage2: Stage2;
   /** PDPTE registers as last loaded (SDM 4.4.1); used only while paging is on. */
   readonly pdptes: readonly bigint[];
   readonly pdptAddress: number;
@@ -33,9 +36,17 @@ export function pagingEnabled(r: Registers): boolean {
   return bitOf(r.cr0, CR0.PG_BIT);
 }
 
+export function paeEnabled(r: Registers): boolean {
+  return bitOf(r.cr4, CR4.PAE_BIT);
+}
+
 export function pagingContext(s: SpecState): PagingContext | null {
   if (!pagingEnabled(s.registers)) return null;
   return {
+    mode: paeEnabled(s.registers) ? 'pae' : '32-bit',
+    cr3: s.registers.cr3,
+    pse: bitOf(s.registers.cr4, CR4.PSE_BIT),
+    stage2: s.stage2,
     pdptes: s.pdptes,
     pdptAddress: s.pdptAddress,
     maxPhyAddr: s.maxPhyAddr,
@@ -44,9 +55,17 @@ export function pagingContext(s: SpecState): PagingContext | null {
   };
 }
 
-/** The PDPTE load of SDM 4.4.1: the four entries at CR3[31:5], or null if one is present with a reserved bit (#GP). */
-export function loadPdptes(memory: PhysicalMemory, cr3: number, maxPhyAddr: number): { pdptes: bigint[]; address: number } | null {
-  const address = (cr3 & PAE_CR3_PDPT_MASK) >>> 0;
+/**
+ * The PDPTE load of SDM 4.4.1: the four entries at CR3[31:5] (through the second stage, if any), or null
+ * if one is present with a reserved bit (#GP). The address returned is physical.
+ */
+export function loadPdptes(
+  memory: PhysicalMemory,
+  stage2: Stage2,
+  cr3: number,
+  maxPhyAddr: number,
+): { pdptes: bigint[]; address: number } | null {
+  const address = physicalOf(stage2, (cr3 & PAE_CR3_PDPT_MASK) >>> 0);
   const pdptes = [0, 1, 2, 3].map((i) => memory.readWord(address + i * 8));
   const bad = pdptes.some((e) => isPresent(e) && pdpteReservedBits(e, maxPhyAddr) !== 0n);
   return bad ? null : { pdptes, address };
@@ -58,10 +77,11 @@ export class InvalidTraceError extends Error {}
 export function initialState(trace: Trace): SpecState {
   const memory = PhysicalMemory.fromWords(trace.memory.map((w) => [w.pa, bigIntFromHex(w.value)] as const));
   const r = trace.registers;
+  const stage2: Stage2 = new Map((trace.stage2 ?? []).map((m) => [m.ipa, m.pa]));
   let pdptes: bigint[] = [0n, 0n, 0n, 0n];
   let pdptAddress = (r.cr3 & PAE_CR3_PDPT_MASK) >>> 0;
-  if (pagingEnabled(r)) {
-    const loaded = loadPdptes(memory, r.cr3, trace.maxPhyAddr);
+  if (pagingEnabled(r) && paeEnabled(r)) {
+    const loaded = loadPdptes(memory, stage2, r.cr3, trace.maxPhyAddr);
     if (loaded === null) throw new InvalidTraceError('initial CR3 points to PDPTEs with reserved bits set (the boot MOV to CR0 would #GP)');
     pdptes = loaded.pdptes;
     pdptAddress = loaded.address;
@@ -70,6 +90,7 @@ export function initialState(trace: Trace): SpecState {
     maxPhyAddr: trace.maxPhyAddr,
     memory,
     registers: { cr0: r.cr0 >>> 0, cr3: r.cr3 >>> 0, cr4: r.cr4 >>> 0, efer: r.efer >>> 0 },
+    stage2,
     pdptes,
     pdptAddress,
     epochs: [],
@@ -87,6 +108,7 @@ export function stateKey(s: SpecState): string {
     s.memory.key(),
     `${r.cr0},${r.cr3},${r.cr4},${r.efer}`,
     s.pdptes.join(','),
+    [...s.stage2.entries()].map(([i, p]) => `${i}>${p}`).join(','),
     s.pdptAddress,
     s.epochs.map((e) => `${e.endedAt}:${e.memory.key()}:${e.paging.pdptes.join(',')}:${+e.paging.pge}`).join(';'),
     s.events.map((e) => `${e.seq}:${JSON.stringify(e.invalidation)}`).join(';'),

@@ -5,7 +5,7 @@
  */
 import type { Step } from '../machine/trace.ts';
 import { accessOutcomes } from './access.ts';
-import { invlpgOutcome, movCrOutcome, writePhysOutcome } from './control.ts';
+import { invlpgOutcome, mapStage2Outcome, movCrOutcome, writePhysOutcome } from './control.ts';
 import type { Epoch, InvalidationEvent } from './invalidation.ts';
 import type { BitUpdate, Effects, Outcome } from './outcome.ts';
 import { pagingContext, type SpecState, stateKey } from './state.ts';
@@ -24,6 +24,8 @@ export function outcomes(s: SpecState, step: Step): Outcome[] {
       return [invlpgOutcome(s, step)];
     case 'write-phys':
       return [writePhysOutcome(s, step)];
+    case 'map-stage2':
+      return [mapStage2Outcome(s, step)];
   }
 }
 
@@ -32,7 +34,7 @@ function mergeBits(into: Map<number, bigint>, updates: readonly BitUpdate[]): vo
 }
 
 function changesContext(e: Effects): boolean {
-  return e.writes !== null || e.registers !== null || e.pdptes !== null;
+  return e.writes !== null || e.registers !== null || e.pdptes !== null || e.stage2 !== null;
 }
 
 export function apply(s: SpecState, e: Effects, extraMaySet: readonly BitUpdate[] = []): SpecState {
@@ -72,6 +74,7 @@ export function apply(s: SpecState, e: Effects, extraMaySet: readonly BitUpdate[
     registers: e.registers ?? s.registers,
     pdptes: e.pdptes?.pdptes ?? s.pdptes,
     pdptAddress: e.pdptes?.address ?? s.pdptAddress,
+    stage2: e.stage2 === null ? s.stage2 : new Map([...s.stage2, [e.stage2.ipa, e.stage2.pa]]),
     epochs,
     events,
     seq,

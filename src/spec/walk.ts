@@ -1,24 +1,26 @@
 /**
- * The PAE page walk (SDM 4.4.2), as a pure function of memory and the paging context. It records every
- * entry it reads and the rule it applied, so a divergence can be explained step by step. It sets no
- * accessed or dirty bit: that is the caller's decision once the access is known to complete (SDM 4.8).
+ * The page walk, as a pure function of memory and the paging context: PAE paging (walk-pae.ts) or 32-bit
+ * paging (walk-32.ts), through the second stage when there is one. It records every entry it reads and the
+ * rule it applied, so a divergence can be explained step by step. It sets no accessed or dirty bit: that
+ * is the caller's decision once the access is known to complete (SDM 4.8).
  */
-import { PAE_INDEX, PAGE_2M, PAGE_4K } from '../arch/entry-layout.ts';
-import {
-  entryReservedBits,
-  isExecuteDisabled,
-  isGlobal,
-  isPresent,
-  isUser,
-  isWritable,
-  largePageAddress,
-  type Level,
-  mapsLargePage,
-  tableAddress,
-} from './entry.ts';
+import type { Level } from './entry.ts';
+import type { PhysicalMemory } from './physical-memory.ts';
+import type { Stage2 } from './stage2.ts';
+import { walk32 } from './walk-32.ts';
+import { walkPae } from './walk-pae.ts';
 
-/** What the walk needs besides memory: the PDPTE registers and the bits that change entry decoding. */
+export type PagingMode = 'pae' | '32-bit';
+
+/** What the walk needs besides memory: the mode, the PDPTE registers, the bits that change decoding. */
 export interface PagingContext {
+  /** PAE paging when CR4.PAE = 1, 32-bit paging otherwise (SDM 4.1.1). */
+  readonly mode: PagingMode;
+  /** CR3, for 32-bit paging's page directory (SDM 4.3). */
+  readonly cr3: number;
+  /** CR4.PSE: 4 MiB pages under 32-bit paging (SDM 4.3). */
+  readonly pse: boolean;
+  readonly stage2: Stage2;
   /** The four PDPTE registers (SDM 4.4.1), loaded from `pdptAddress` by the last MOV that loads them. */
   readonly pdptes: readonly bigint[];
   readonly pdptAddress: number;
@@ -30,8 +32,10 @@ export interface PagingContext {
 
 export interface EntryRead {
   readonly level: Level;
-  /** Where the entry lives; for a PDPTE, where its register was loaded from. */
+  /** Where the entry lives (physical); for a PDPTE, where its register was loaded from. */
   readonly pa: number;
+  /** 8 bytes under PAE paging, 4 under 32-bit paging. */
+  readonly width: 4 | 8;
   readonly value: bigint;
   readonly rule: string;
 }
@@ -41,7 +45,7 @@ export interface Translation {
   /** Linear base and size of the page that maps the address. */
   readonly pageBase: number;
   readonly pageSize: number;
-  /** Physical base of the page frame. */
+  /** Base of the page frame: intermediate when there is a second stage, else physical. */
   readonly frame: number;
   /** R/W and U/S ANDed over the PDE and PTE; XD ORed (SDM 4.6). */
   readonly writable: boolean;
@@ -60,69 +64,6 @@ export interface WalkFault {
 
 export type WalkResult = Translation | WalkFault;
 
-export type MemoryReader = (pa: number) => bigint;
-
-function index(va: number, shift: number): number {
-  return (va >>> shift) & PAE_INDEX.INDEX_MASK;
-}
-
-export function walk(read: MemoryReader, ctx: PagingContext, va: number): WalkResult {
-  const pdpteIndex = va >>> PAE_INDEX.PDPTE_SHIFT;
-  const pdpte = ctx.pdptes[pdpteIndex] ?? 0n;
-  const entries: EntryRead[] = [];
-  const pdptePa = ctx.pdptAddress + pdpteIndex * PAE_INDEX.ENTRY_BYTES;
-  if (!isPresent(pdpte)) {
-    entries.push({ level: 'PDPTE', pa: pdptePa, value: pdpte, rule: 'SDM 4.4.2: PDPTE register P=0, not present' });
-    return { kind: 'not-present', level: 'PDPTE', entries };
-  }
-  // Reserved PDPTE bits cannot occur here: they fault with #GP when the registers are loaded (SDM 4.4.1).
-  entries.push({ level: 'PDPTE', pa: pdptePa, value: pdpte, rule: 'SDM 4.4.2: PDPTE register selected by bits 31:30' });
-
-  const pdePa = tableAddress(pdpte, ctx.maxPhyAddr) + index(va, PAE_INDEX.PDE_SHIFT) * PAE_INDEX.ENTRY_BYTES;
-  const pde = read(pdePa);
-  const pdeFault = checkEntry('PDE', pde, pdePa, ctx, entries);
-  if (pdeFault) return pdeFault;
-  if (mapsLargePage(pde)) {
-    entries.push({ level: 'PDE', pa: pdePa, value: pde, rule: 'SDM Table 4-9: PS=1 maps a 2 MiB page' });
-    return translation(va, PAGE_2M, largePageAddress(pde, ctx.maxPhyAddr), entries, ctx);
-  }
-  entries.push({ level: 'PDE', pa: pdePa, value: pde, rule: 'SDM Table 4-10: PS=0 references a page table' });
-
-  const ptePa = tableAddress(pde, ctx.maxPhyAddr) + index(va, PAE_INDEX.PTE_SHIFT) * PAE_INDEX.ENTRY_BYTES;
-  const pte = read(ptePa);
-  const pteFault = checkEntry('PTE', pte, ptePa, ctx, entries);
-  if (pteFault) return pteFault;
-  entries.push({ level: 'PTE', pa: ptePa, value: pte, rule: 'SDM Table 4-11: PTE maps a 4 KiB page' });
-  return translation(va, PAGE_4K, tableAddress(pte, ctx.maxPhyAddr), entries, ctx);
-}
-
-/** Not-present is decided before reserved bits; either ends the walk (SDM 4.7). */
-function checkEntry(level: 'PDE' | 'PTE', e: bigint, pa: number, ctx: PagingContext, entries: EntryRead[]): WalkFault | null {
-  if (!isPresent(e)) {
-    entries.push({ level, pa, value: e, rule: `SDM 4.7: ${level} P=0, no valid translation` });
-    return { kind: 'not-present', level, entries };
-  }
-  const reserved = entryReservedBits(e, level, ctx.maxPhyAddr, ctx.nxe);
-  if (reserved !== 0n) {
-    entries.push({ level, pa, value: e, rule: `SDM 4.7: ${level} sets reserved bits 0x${reserved.toString(16)}` });
-    return { kind: 'reserved', level, entries };
-  }
-  return null;
-}
-
-function translation(va: number, pageSize: number, frame: number, entries: EntryRead[], ctx: PagingContext): Translation {
-  // PDPTEs carry no R/W, U/S or XD under PAE (SDM Table 4-8): only PDE and PTE count (SDM 4.6).
-  const controlling = entries.filter((e) => e.level !== 'PDPTE').map((e) => e.value);
-  const leaf = controlling[controlling.length - 1] ?? 0n;
-  return {
-    kind: 'translation',
-    pageBase: va - (va % pageSize),
-    pageSize,
-    frame,
-    writable: controlling.every(isWritable),
-    user: controlling.every(isUser),
-    executeDisabled: ctx.nxe && controlling.some(isExecuteDisabled),
-    global: ctx.pge && isGlobal(leaf),
-    entries,
-  };
+export function walk(memory: PhysicalMemory, ctx: PagingContext, va: number): WalkResult {
+  return ctx.mode === 'pae' ? walkPae(memory, ctx, va) : walk32(memory, ctx, va);
 }
