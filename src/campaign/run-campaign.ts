@@ -1,0 +1,197 @@
+/**
+ * runCampaign: replays older findings, then runs the campaign's share of run indices on a few lanes (worker
+ * threads) until the runs are done, the duration is spent, too many findings were saved, or the caller
+ * aborts; saves each finding as it arrives, then writes report.json, junit.xml and report.html.
+ *
+ * Lanes pull the next job from one queue, so which worker runs which run varies, but what run i does
+ * depends only on the campaign seed and i: the findings and counts are the same for any number of workers.
+ */
+import { join } from 'node:path';
+import { UsageError } from '../config/run-config.ts';
+import type { FindingMachine } from '../findings/finding.ts';
+import { FINDINGS_FOLDER, saveFinding, type StoredFinding } from '../findings/store.ts';
+import type { StopReason } from '../report/campaign-report.ts';
+import { writeReports } from '../report/write-reports.ts';
+import { buildReport } from './build-report.ts';
+import { type CampaignOptions, type CampaignResult, STOP_GRACE_MS } from './campaign-options.ts';
+import { CampaignTally } from './campaign-tally.ts';
+import { type FamilySelection, selectFamilies } from './family-selection.ts';
+import type { ExecutorInit, Job } from './job.ts';
+import { InProcessLane, type Lane, type LaneResult } from './lane.ts';
+import { lostRunFinding } from './lost-run.ts';
+import { normalizeSpec, resolveMachine } from './machine-spec.ts';
+import { prepareOutFolder } from './out-folder.ts';
+import { type Replay, replaysFor } from './replay-sources.ts';
+import { shardRunCount, shardRuns } from './shard.ts';
+import { StopFlag } from './stop-flag.ts';
+import { ThreadLane } from './thread-lane.ts';
+
+/** Replays first, then run i of the shard checks family i mod k. */
+function* jobsOf(replays: readonly Replay[], options: CampaignOptions, selection: FamilySelection): Generator<Job> {
+  for (const r of replays) yield { kind: 'replay', source: r.source, stored: r.stored };
+  const names = selection.families.map((f) => f.name);
+  for (const index of shardRuns(options.shard, options.runs)) yield { kind: 'run', index, property: names[index % names.length] as string };
+}
+
+class Campaign {
+  private readonly stop = new StopFlag();
+  private readonly tally: CampaignTally;
+  private readonly jobs: Generator<Job>;
+  private readonly startedAt = new Date();
+  private readonly started = Date.now();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private stopReason: StopReason | null = null;
+  private lanes: Lane[] = [];
+
+  constructor(
+    private readonly options: CampaignOptions,
+    private readonly machine: FindingMachine,
+    private readonly selection: FamilySelection,
+    replays: readonly Replay[],
+  ) {
+    this.tally = new CampaignTally(selection.families.map((f) => f.name));
+    this.jobs = jobsOf(replays, options, selection);
+  }
+
+  private elapsed(): number {
+    return Date.now() - this.started;
+  }
+
+  /** Stops generation; running cases get a short grace (shrinking ends at once), then are abandoned. */
+  halt(reason: StopReason): void {
+    if (this.stopReason !== null) return;
+    this.stopReason = reason;
+    this.stop.raise();
+    this.timers.push(setTimeout(() => void Promise.all(this.lanes.map((l) => l.close())), STOP_GRACE_MS));
+  }
+
+  private nextJob(): Job | undefined {
+    if (this.stopReason !== null) return undefined;
+    const next = this.jobs.next();
+    return next.done === true ? undefined : next.value;
+  }
+
+  private save(finding: Parameters<typeof saveFinding>[1]): StoredFinding {
+    const stored = saveFinding(join(this.options.out, FINDINGS_FOLDER), finding);
+    this.options.onNote?.(`finding ${stored.id} saved: ${finding.bucket}`);
+    return stored;
+  }
+
+  private record(job: Job, result: LaneResult): void {
+    if (result.kind === 'lost') {
+      if (result.reason === 'stopped') return; // abandoned at the stop: neither counted nor saved
+      if (job.kind === 'run') {
+        const family = this.selection.families.find((f) => f.name === job.property);
+        if (family === undefined) throw new Error(`internal: no family ${job.property}`);
+        const finding = lostRunFinding(family, job.index, { seed: this.options.seed, machine: this.machine }, result.reason, result.message);
+        this.tally.addRun(job.property, {}, this.save(finding));
+      } else {
+        const f = job.stored.finding;
+        const record = { id: job.stored.id, source: job.source, property: f.property, bucket: f.bucket, status: 'timeout' as const, note: result.message, reproduction: null };
+        this.tally.addReplay(record, null);
+      }
+    } else if (result.kind === 'run') {
+      const o = result.outcome;
+      this.tally.addRun(o.property, o.coverage, o.finding === null ? null : this.save(o.finding));
+    } else {
+      const stored = result.finding === null ? null : this.save(result.finding);
+      this.tally.addReplay({ ...result.record, reproduction: stored?.id ?? null }, stored);
+      this.options.onNote?.(`replayed ${result.record.id} (${result.record.source}): ${result.record.status.replace('-', ' ')}`);
+    }
+    if (this.tally.findings.size >= this.options.maxFindings) this.halt('finding-limit');
+  }
+
+  private async drive(lane: Lane): Promise<void> {
+    for (let job = this.nextJob(); job !== undefined; job = this.nextJob()) this.record(job, await lane.run(job, this.options.caseTimeoutMs));
+  }
+
+  private progress(): void {
+    const elapsedMs = this.elapsed();
+    const { runs, durationMs, shard } = this.options;
+    const byRuns = runs === null ? 0 : this.tally.cases / Math.max(1, shardRunCount(shard, runs));
+    const byTime = durationMs === null ? 0 : elapsedMs / durationMs;
+    this.options.onProgress?.({
+      cases: this.tally.cases,
+      findings: this.tally.findings.size,
+      buckets: this.tally.bucketNames.size,
+      elapsedMs,
+      casesPerSecond: elapsedMs > 0 ? (this.tally.cases * 1000) / elapsedMs : 0,
+      fraction: Math.min(1, Math.max(byRuns, byTime)),
+      remainingMs: durationMs === null ? null : Math.max(0, durationMs - elapsedMs),
+    });
+  }
+
+  private startClock(): void {
+    const { durationMs, signal } = this.options;
+    if (durationMs !== null) this.timers.push(setTimeout(() => this.halt('budget'), durationMs));
+    // Long campaigns sample less often, so report.json stays a few hundred samples long.
+    const sampleEvery = Math.max(1000, (durationMs ?? 0) / 500);
+    let lastSample = 0;
+    this.timers.push(
+      setInterval(() => {
+        if (this.elapsed() - lastSample >= sampleEvery) {
+          lastSample = this.elapsed();
+          this.tally.sample(lastSample);
+        }
+        this.progress();
+      }, this.options.progressIntervalMs ?? 1000),
+    );
+    if (signal?.aborted === true) this.halt('interrupted');
+    signal?.addEventListener('abort', () => this.halt('interrupted'), { once: true });
+  }
+
+  async run(init: Omit<ExecutorInit, 'stopBuffer'>): Promise<CampaignResult> {
+    this.startClock();
+    const full: ExecutorInit = { ...init, stopBuffer: this.stop.buffer };
+    const count = this.options.workers;
+    this.lanes = count === 0 ? [new InProcessLane(full)] : Array.from({ length: count }, () => new ThreadLane(full));
+    try {
+      await Promise.all(this.lanes.map((l) => l.start()));
+      await Promise.all(this.lanes.map((l) => this.drive(l)));
+    } finally {
+      for (const t of this.timers) clearTimeout(t);
+      await Promise.all(this.lanes.map((l) => l.close()));
+    }
+    const elapsedMs = this.elapsed();
+    this.tally.sample(elapsedMs);
+    this.progress();
+    const report = buildReport({
+      options: this.options,
+      machine: this.machine,
+      selection: this.selection,
+      tally: this.tally,
+      stopReason: this.stopReason ?? 'completed',
+      startedAt: this.startedAt,
+      elapsedMs,
+      workers: count,
+    });
+    writeReports(this.options.out, report);
+    return { out: this.options.out, report, findings: [...this.tally.findings.values()] };
+  }
+}
+
+function checkOptions(o: CampaignOptions): void {
+  if (o.runs === null && o.durationMs === null) throw new UsageError('a campaign needs a number of runs or a duration');
+  if (!Number.isInteger(o.workers) || o.workers < 0) throw new UsageError(`workers must be a whole number, got ${o.workers}`);
+}
+
+export async function runCampaign(options: CampaignOptions): Promise<CampaignResult> {
+  checkOptions(options);
+  const cwd = options.cwd ?? process.cwd();
+  const machine = await resolveMachine(options.machine, cwd);
+  const record: FindingMachine = { spec: normalizeSpec(options.machine, cwd), name: machine.name };
+  const selection = selectFamilies(machine, options.properties);
+  prepareOutFolder(options.out);
+  const replays = replaysFor(options.out, options.regressions);
+  const properties = selection.families.map((f) => f.name);
+  options.onStart?.({ machine: record, properties, skipped: selection.skipped, replays: replays.length });
+  const campaign = new Campaign(options, record, selection, replays);
+  return campaign.run({
+    machineSpec: options.machine,
+    machineRecord: record,
+    cwd,
+    properties,
+    campaignSeed: options.seed,
+    limits: options.limits,
+  });
+}

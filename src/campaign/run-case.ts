@@ -1,0 +1,129 @@
+/**
+ * One run of a campaign: run i's case is the first case fast-check generates for the family's arbitrary
+ * with run i's seed. If the machine diverges, fast-check shrinks it; shrinking is bounded by a number of
+ * evaluations (deterministic, so the same seed gives the same finding) and, as a backstop for slow
+ * machines, by time and by the campaign's stop flag. Past a bound the property passes every further
+ * candidate, which ends shrinking at once with the smallest failure so far.
+ */
+import fc from 'fast-check';
+import { buildFinding } from '../findings/build-finding.ts';
+import type { Finding, FindingMachine, ShrinkCut } from '../findings/finding.ts';
+import type { AnyFamily, FamilyDivergence, MachineUnderTest, Verdict } from '../properties/family.ts';
+import { countTags, type CoverageCounts } from '../report/coverage.ts';
+import { runSeed } from './run-seed.ts';
+import type { StopFlag } from './stop-flag.ts';
+
+export interface CaseLimits {
+  /** Evaluations spent shrinking one failure. */
+  readonly shrinkEvaluations: number;
+  /** A backstop: shrinking of one failure stops after this long, whatever the evaluations left. */
+  readonly shrinkTimeMs: number;
+}
+
+export const DEFAULT_LIMITS: CaseLimits = { shrinkEvaluations: 1000, shrinkTimeMs: 20_000 };
+
+export interface RunContext {
+  readonly campaignSeed: number;
+  readonly machine: MachineUnderTest;
+  readonly machineRecord: FindingMachine;
+  readonly limits: CaseLimits;
+  readonly stop: StopFlag;
+}
+
+export interface RunOutcome {
+  readonly index: number;
+  readonly property: string;
+  /** Domain coverage of the generated case (shrink candidates are not counted). */
+  readonly coverage: CoverageCounts;
+  readonly finding: Finding | null;
+}
+
+/** A family that throws is a bug in xlatcheck, not in the machine; it still becomes a finding, never a crash. */
+export function harnessError(family: AnyFamily, error: unknown): FamilyDivergence {
+  const message = error instanceof Error ? error.message : String(error);
+  const firstLine = message.split('\n')[0] ?? message;
+  return {
+    kind: 'harness-error',
+    explanation: `the ${family.name} family threw while checking this case (a bug in xlatcheck, not in the machine): ${message}`,
+    signature: `harness-error: ${firstLine}`,
+    details: { message },
+  };
+}
+
+export async function safeCheck(family: AnyFamily, machine: MachineUnderTest, c: unknown): Promise<Verdict> {
+  try {
+    return await family.check(machine, c);
+  } catch (error) {
+    return { divergence: harnessError(family, error), tags: [] };
+  }
+}
+
+/** The case of run `index`, regenerated without running it (for findings of runs that never answered). */
+export function generatedCase(family: AnyFamily, campaignSeed: number, index: number): unknown {
+  return fc.sample(family.arbitrary(), { seed: runSeed(campaignSeed, index), numRuns: 1 })[0];
+}
+
+class ShrinkBudget {
+  evaluations = 0;
+  cut: ShrinkCut | null = null;
+  private deadline = Number.POSITIVE_INFINITY;
+
+  constructor(
+    private readonly limits: CaseLimits,
+    private readonly stop: StopFlag,
+  ) {}
+
+  start(): void {
+    this.deadline = Date.now() + this.limits.shrinkTimeMs;
+  }
+
+  /** Whether one more shrink candidate may be evaluated; records why not. */
+  allows(): boolean {
+    // The deterministic bound first: when it and a clock bound both hold, the record stays reproducible.
+    const reason: ShrinkCut | null =
+      this.evaluations >= this.limits.shrinkEvaluations ? 'evaluations' : this.stop.raised ? 'stopped' : Date.now() > this.deadline ? 'time' : null;
+    if (reason === null) {
+      this.evaluations++;
+      return true;
+    }
+    this.cut ??= reason;
+    return false;
+  }
+}
+
+export async function runCase(family: AnyFamily, index: number, ctx: RunContext): Promise<RunOutcome> {
+  const seed = runSeed(ctx.campaignSeed, index);
+  const budget = new ShrinkBudget(ctx.limits, ctx.stop);
+  let first: Verdict | null = null;
+  let failing: { c: unknown; divergence: FamilyDivergence } | null = null;
+  const property = fc.asyncProperty(family.arbitrary(), async (c: unknown) => {
+    if (first !== null && !budget.allows()) return true;
+    const verdict = await safeCheck(family, ctx.machine, c);
+    if (first === null) {
+      first = verdict;
+      budget.start();
+    }
+    if (verdict.divergence === null) return true;
+    failing = { c, divergence: verdict.divergence };
+    return false;
+  });
+  const details = await fc.check(property, { seed, numRuns: 1 });
+  const coverage: CoverageCounts = {};
+  countTags((first as Verdict | null)?.tags ?? [], coverage);
+  if (!details.failed) return { index, property: family.name, coverage, finding: null };
+  // fast-check adopts every failing candidate it meets, so the last failure seen is its counterexample.
+  const failure = (failing as { c: unknown; divergence: FamilyDivergence } | null) ?? {
+    c: details.counterexample?.[0],
+    divergence: harnessError(family, details.errorInstance),
+  };
+  const finding = buildFinding({
+    family,
+    machine: ctx.machineRecord,
+    origin: { kind: 'generated' },
+    run: { campaignSeed: ctx.campaignSeed, index, seed, path: details.counterexamplePath ?? '' },
+    shrink: { evaluations: budget.evaluations, cut: budget.cut },
+    divergence: failure.divergence,
+    case: failure.c,
+  });
+  return { index, property: family.name, coverage, finding };
+}
