@@ -249,17 +249,23 @@ function formatPreemptions(report: RunReport): string {
   return `the system preempted: ${list.join(', ')}`;
 }
 
-/** Words the run must not change: the BIOS image at both ends of the BIOS chunk. */
-function biosWords(layout: SystemLayout): number[] {
-  const base = FOUR_GIB - layout.bios.size;
-  return [base, base + 4, FOUR_GIB - 8, FOUR_GIB - 4];
+/** The spaces whose modules a program may run: the targets, and the spaces nested calls go to. */
+function spacesRun(layout: SystemLayout, program: Program): number[] {
+  const spaces = new Set<number>();
+  for (const call of program.threads.flat()) {
+    spaces.add(call.space);
+    if (call.op === 'ic.fetch') spaces.add(0);
+    const ic = inodeCacheSpace(layout);
+    if (call.op === 'nc.stat' && ic !== null) spaces.add(ic);
+  }
+  return [...spaces].sort((a, b) => a - b);
 }
 
 function checkIntegrity(factory: SpaceSystemFactory, c: IntegrityCase): void {
   const threads = Math.max(1, c.program.threads.length);
   const system = boot(factory, c.layout, threads);
   const cpu = system.cpu;
-  const bios = biosWords(c.layout).map((pa) => cpu.readPhys32(pa));
+  const before = cpu.dumpMemory();
   const report = system.run(c.program);
   const expectation = expectRun(c.layout, c.program);
   const context = (): string => `${formatExpectedOrder(c.program, expectation)}\n${formatPreemptions(report)}`;
@@ -272,8 +278,9 @@ function checkIntegrity(factory: SpaceSystemFactory, c: IntegrityCase): void {
       diverge(kind, `integrity: ${result ? 'wrong result' : 'context changed outside the result slot'}`, `${mismatch.explanation}\n${context()}`);
     }
   }
-  const changed = biosWords(c.layout).find((pa, i) => cpu.readPhys32(pa) !== bios[i]);
-  if (changed !== undefined) diverge('bios-changed', 'integrity: BIOS image changed', `the BIOS image at ${hex(changed)} changed during the run\n${context()}`);
+  // The bytes that must not change: everything but common memory and the chunks of the modules run.
+  const stray = moduleDataViolation(c.layout, before, cpu.dumpMemory(), spacesRun(c.layout, c.program), []);
+  if (stray !== null) diverge('memory-changed', 'integrity: memory changed outside common memory and the modules run', `${stray}\n${context()}`);
 }
 
 // ---- layout -------------------------------------------------------------------------------------------------

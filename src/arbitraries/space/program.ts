@@ -22,11 +22,11 @@ export interface ProgramSpec {
 export function programSpecArbitrary(constraints: ProgramConstraints = {}): fc.Arbitrary<ProgramSpec> {
   const decision = fc.oneof({ arbitrary: fc.constant(0), weight: 2 }, { arbitrary: fc.integer({ min: 1, max: 3 }), weight: 1 });
   return fc.record({
-    threads: fc.array(fc.array(callSpecArbitrary(), { maxLength: constraints.maxCallsPerThread ?? 8 }), {
+    threads: fc.array(fc.array(callSpecArbitrary(), { maxLength: constraints.maxCallsPerThread ?? 10 }), {
       minLength: 1,
-      maxLength: constraints.maxThreads ?? 3,
+      maxLength: constraints.maxThreads ?? 4,
     }),
-    schedule: fc.array(decision, { maxLength: constraints.maxScheduleLength ?? 48 }),
+    schedule: fc.array(decision, { maxLength: constraints.maxScheduleLength ?? 64 }),
   });
 }
 
