@@ -16,7 +16,7 @@ import {
   layoutCaseArbitrary,
   switchCaseArbitrary,
 } from '../arbitraries/space/index.ts';
-import { CR4 } from '../arch/entry-layout.ts';
+import { CR4, EFER } from '../arch/entry-layout.ts';
 import type { Processor } from '../machine/processor.ts';
 import {
   ABI,
@@ -147,7 +147,7 @@ function translationIn(system: SpaceSystem, space: number): { paging: boolean; p
 }
 
 function nxeOf(cpu: Processor): boolean {
-  return ((cpu.efer >>> 11) & 1) === 1;
+  return ((cpu.efer >>> EFER.NXE_BIT) & 1) === 1;
 }
 
 /** Each space's reach: the identity when paging is off, else the exhaustive walk of its page tables. */
@@ -431,10 +431,13 @@ function remapTargets(layout: SystemLayout, space: number): { pages: number[]; f
   return { pages, frames };
 }
 
+/** Where in a remapped 2 MiB page the probes look: an offset inside neither its first nor its last 4 KiB. */
+const REMAP_PROBE_OFFSET = 0x1238;
+
 function remap(s: SwitchState, page: number, frame: number): void {
   const { pages, frames } = remapTargets(s.system.layout, s.current);
   if (pages.length === 0 || frames.length === 0) return;
-  const va = pages[page % pages.length]! + 0x1238;
+  const va = pages[page % pages.length]! + REMAP_PROBE_OFFSET;
   const pa = frames[frame % frames.length]!;
   const warm = probeLoad(s.system.cpu, s.model, s.current, va);
   if (warm !== null) diverge('probe', 'switch: window page before remap', warm);
@@ -442,7 +445,7 @@ function remap(s: SwitchState, page: number, frame: number): void {
   s.model.remap(s.current, va, pa);
   const wrong = probeLoad(s.system.cpu, s.model, s.current, va);
   if (wrong !== null) {
-    diverge('stale-translation', 'switch: stale 2 MiB translation after a remap', `after the kernel remapped the 2 MiB page at ${hex(va - 0x1238)} of space ${s.current} to ${hex(pa)}: ${wrong}`);
+    diverge('stale-translation', 'switch: stale 2 MiB translation after a remap', `after the kernel remapped the 2 MiB page at ${hex(va - REMAP_PROBE_OFFSET)} of space ${s.current} to ${hex(pa)}: ${wrong}`);
   }
 }
 

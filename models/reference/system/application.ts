@@ -4,7 +4,7 @@
  * and its locals), then enters the gate. Both steps are preceded by a preemption point.
  */
 import { type Call, callsPerStack, contextFrameAddress, contextFrameWords, type SystemLayout } from '../../../src/machine/system.ts';
-import { MemoryPort } from '../modules/index.ts';
+import type { MemoryPort } from '../modules/index.ts';
 import type { Gate } from './gate.ts';
 import { KernelPanic } from './kernel.ts';
 import type { SchedulableThread } from './scheduler.ts';

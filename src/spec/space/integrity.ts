@@ -16,7 +16,7 @@ import {
 } from '../../machine/system.ts';
 import { hex } from './format.ts';
 import { ModuleModels } from './modules.ts';
-import { type CallRef, type ScheduleOutcome, scheduleCalls } from './schedule.ts';
+import { type ScheduleOutcome, scheduleCalls } from './schedule.ts';
 import { formatCall } from './script.ts';
 
 export interface RunExpectation {
@@ -106,9 +106,4 @@ function explainMismatch(
   const what = `t${thread}.${call} ${formatCall(calls[call]!)}`;
   if (k === ABI.RESULT_WORD) return `${what} returned ${resultName(observed)}, the specification says ${resultName(want)}`;
   return `${what}: the caller's context changed outside the result slot: ${slotName(k)} at ${hex(pa)} is ${hex(observed)}, was ${hex(want)}`;
-}
-
-/** Where call `ref` stands in the order the specification runs the calls. */
-export function positionOf(expectation: RunExpectation, ref: CallRef): number {
-  return expectation.schedule.order.findIndex((c) => c.thread === ref.thread && c.index === ref.index);
 }

@@ -48,7 +48,7 @@ const G = bit(BIT.G);
 const PDPTE_RESERVED_LOW = PDPTE_LOW_RESERVED_BITS.reduce((m, b) => m + bit(b), 0);
 const LARGE_RESERVED_LOW = LARGE_RESERVED_BITS.reduce((m, b) => m + bit(b), 0);
 
-/** Whether bit position `position` (< 32) is set in a 32-bit half, without sign trouble. */
+/** Whether any bit of `mask` is set in a 32-bit half. */
 function has(half: number, mask: number): boolean {
   return ((half >>> 0) & mask) !== 0;
 }

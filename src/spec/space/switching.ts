@@ -12,7 +12,6 @@
  */
 import { CR0, PAE_CR3_PDPT_MASK } from '../../arch/entry-layout.ts';
 import type { ControlEvent } from '../../machine/system.ts';
-import { hex } from './format.ts';
 
 export type SwitchHow = 'paging-on' | 'paging-off' | 'cr3';
 
@@ -89,8 +88,4 @@ export function formatTransitions(ts: readonly Transition[]): string {
 
 export function sameTransitions(a: readonly Transition[], b: readonly Transition[]): boolean {
   return a.length === b.length && a.every((t, i) => t.to === b[i]!.to && t.how === b[i]!.how);
-}
-
-export function describeRefused(e: ControlEvent): string {
-  return `MOV to ${e.reg.toUpperCase()} with ${hex(e.value)} was refused (#GP)`;
 }
