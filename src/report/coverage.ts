@@ -39,7 +39,7 @@ const WALK: MatrixShape = {
   title: 'Walk outcomes',
   axes: [
     { name: 'space', label: 'space kind', known: ['direct', 'paged'] },
-    { name: 'pageSize', label: 'page size', known: ['4K', '2M', 'none'] },
+    { name: 'pageSize', label: 'page size', known: ['4K', '2M', '4M', 'none'] },
     // The specification has no TLB: "fresh" is a hit or a miss that agrees with a fresh walk,
     // "stale-allowed" an outcome only a stale translation explains.
     { name: 'tlb', label: 'TLB outcome', known: ['fresh', 'stale-allowed', 'none'] },
