@@ -1,10 +1,13 @@
 /**
- * The built-in machines under test, by name: the reference machine and the deliberately broken ones.
+ * The built-in machines under test, by name: the reference machine (walk level and multi-space system),
+ * and the deliberately broken machines and systems.
  * `xlatcheck --machine NAME` and the suites resolve names here.
  */
 import type { MachineUnderTest } from '../src/properties/family.ts';
 import { brokenMachines } from './broken/index.ts';
+import { brokenSpaceSystems } from './broken-system/index.ts';
 import { referenceMachine } from './reference/index.ts';
+import { referenceSpaceSystem } from './reference/system/index.ts';
 
 export interface MachineEntry {
   readonly machine: MachineUnderTest;
@@ -15,15 +18,31 @@ export interface MachineEntry {
 
 export function builtinMachines(): MachineEntry[] {
   return [
-    { machine: { name: 'reference', walk: referenceMachine, system: null }, targets: [], description: 'the reference PAE machine' },
+    {
+      machine: { name: 'reference', walk: referenceMachine, system: referenceSpaceSystem },
+      targets: [],
+      description: 'the reference PAE machine and the multi-space system on it',
+    },
     ...brokenMachines.map((b) => ({
       machine: { name: b.machine.name, walk: b.machine, system: null },
       targets: b.targets,
       description: `deliberately broken: ${b.machine.name.replace(/^broken:/, '')}`,
+    })),
+    ...brokenSpaceSystems.map((b) => ({
+      machine: { name: b.name, walk: null, system: b.system },
+      targets: b.targets,
+      description: `deliberately broken system: ${b.description}`,
     })),
   ];
 }
 
 export function findMachine(name: string): MachineEntry | undefined {
   return builtinMachines().find((e) => e.machine.name === name);
+}
+
+/** The entry of a built-in machine that must exist (for suites); throws naming it otherwise. */
+export function builtinMachine(name: string): MachineUnderTest {
+  const entry = findMachine(name);
+  if (entry === undefined) throw new Error(`no built-in machine named ${name}`);
+  return entry.machine;
 }

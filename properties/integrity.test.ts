@@ -11,9 +11,13 @@ import { defaultLayout } from '../src/arbitraries/space/index.ts';
 import { fastCheckSeed, runConfigFromEnv } from '../src/config/run-config.ts';
 import { type Program, RESULT } from '../src/machine/system.ts';
 import { checkCase, readableArbitrary } from '../src/properties/property.ts';
-import { integrityCaseFacts, integrityFamily, referenceSpaceMachine, referenceSystem } from '../src/properties/space-families.ts';
+import { builtinMachine } from '../models/registry.ts';
+import { referenceSpaceSystem as referenceSystem } from '../models/reference/system/index.ts';
+import { integrityCaseFacts, integrityFamily } from '../src/properties/space-families.ts';
 import { expectRun } from '../src/spec/space/integrity.ts';
 import { scheduleCalls } from '../src/spec/space/schedule.ts';
+
+const referenceSpaceMachine = builtinMachine('reference');
 
 const { seed, runs } = runConfigFromEnv();
 

@@ -9,10 +9,14 @@ import { describe, expect, it } from 'vitest';
 import { defaultLayout } from '../src/arbitraries/space/index.ts';
 import { fastCheckSeed, runConfigFromEnv } from '../src/config/run-config.ts';
 import { checkCase, readableArbitrary } from '../src/properties/property.ts';
-import { isolationFamily, referenceSpaceMachine, referenceSystem } from '../src/properties/space-families.ts';
+import { builtinMachine } from '../models/registry.ts';
+import { referenceSpaceSystem as referenceSystem } from '../models/reference/system/index.ts';
+import { isolationFamily } from '../src/properties/space-families.ts';
 import { isolationViolations, reachersOf, type SpaceReach } from '../src/spec/space/isolation.ts';
 import { namedChunks } from '../src/spec/space/chunks.ts';
 import { IDENTITY_REACH, walkSpace } from '../src/spec/space/reach.ts';
+
+const referenceSpaceMachine = builtinMachine('reference');
 
 const { seed, runs } = runConfigFromEnv();
 

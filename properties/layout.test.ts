@@ -12,8 +12,12 @@ import { applyLayoutDefect, defaultLayout, LAYOUT_DEFECTS, type LayoutDefect } f
 import { fastCheckSeed, runConfigFromEnv } from '../src/config/run-config.ts';
 import { type LayoutRule, layoutRuleOf } from '../src/machine/system.ts';
 import { checkCase, readableArbitrary } from '../src/properties/property.ts';
-import { layoutFamily, referenceSpaceMachine, referenceSystem } from '../src/properties/space-families.ts';
+import { builtinMachine } from '../models/registry.ts';
+import { referenceSpaceSystem as referenceSystem } from '../models/reference/system/index.ts';
+import { layoutFamily } from '../src/properties/space-families.ts';
 import { layoutViolations } from '../src/spec/space/layout-rules.ts';
+
+const referenceSpaceMachine = builtinMachine('reference');
 
 const { seed, runs } = runConfigFromEnv();
 

@@ -7,7 +7,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runConfigFromEnv } from '../src/config/run-config.ts';
 import { checkFamily, PropertyFailure } from '../src/properties/property.ts';
-import { brokenSpaceMachine, brokenSystems, referenceSpaceMachine, spaceFamilies } from '../src/properties/space-families.ts';
+import { brokenSpaceSystems as brokenSystems } from '../models/broken-system/index.ts';
+import { builtinMachine } from '../models/registry.ts';
+import { spaceFamilies } from '../src/properties/space-families.ts';
+
+const referenceSpaceMachine = builtinMachine('reference');
 
 const config = runConfigFromEnv();
 // At least 100 runs even when the suite runs fewer: showing a family can fail needs enough cases.
@@ -34,7 +38,7 @@ describe('each deliberately broken system is caught by the family meant for it',
 
   it.each(cases)('%s is caught by %s', async (name, target, broken) => {
     const family = spaceFamilies.find((f) => f.name === target)!;
-    const details = await checkFamily(family, brokenSpaceMachine(broken), honesty);
+    const details = await checkFamily(family, builtinMachine(broken.name), honesty);
     expect(details.failed, `${name} passed ${details.numRuns} runs of ${target}`).toBe(true);
     const error = details.errorInstance;
     expect(error).toBeInstanceOf(PropertyFailure);

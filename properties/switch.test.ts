@@ -10,8 +10,12 @@ import { defaultLayout } from '../src/arbitraries/space/index.ts';
 import { fastCheckSeed, runConfigFromEnv } from '../src/config/run-config.ts';
 import { ControlRecorder } from '../src/machine/system.ts';
 import { checkCase, readableArbitrary } from '../src/properties/property.ts';
-import { referenceSpaceMachine, referenceSystem, switchFamily } from '../src/properties/space-families.ts';
+import { builtinMachine } from '../models/registry.ts';
+import { referenceSpaceSystem as referenceSystem } from '../models/reference/system/index.ts';
+import { switchFamily } from '../src/properties/space-families.ts';
 import { expectedCallTransitions, observedTransitions, rootOf } from '../src/spec/space/switching.ts';
+
+const referenceSpaceMachine = builtinMachine('reference');
 
 const { seed, runs } = runConfigFromEnv();
 

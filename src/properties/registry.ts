@@ -3,9 +3,10 @@
  * families up here.
  */
 import type { AnyFamily } from './family.ts';
+import { spaceFamilies } from './space-families.ts';
 import { walkFamilies } from './walk-families.ts';
 
-export const allFamilies: readonly AnyFamily[] = [...walkFamilies];
+export const allFamilies: readonly AnyFamily[] = [...walkFamilies, ...spaceFamilies];
 
 export function familyNames(): string[] {
   return allFamilies.map((f) => f.name);

@@ -8,8 +8,6 @@
  * each one, and `integrityCaseFacts`, the call kinds and preemptions of a case for coverage counting.
  */
 import type fc from 'fast-check';
-import { brokenSpaceSystems } from '../../models/broken-system/index.ts';
-import { referenceSpaceSystem } from '../../models/reference/system/index.ts';
 import {
   integrityCaseArbitrary,
   isolationCaseArbitrary,
@@ -556,24 +554,3 @@ export const switchFamily: Family<SwitchCase> = spaceFamily(
 );
 
 export const spaceFamilies: readonly AnyFamily[] = [isolationFamily, integrityFamily, layoutFamily, switchFamily];
-
-// ---- systems under test ---------------------------------------------------------------------------------------
-
-export const referenceSystem: SpaceSystemFactory = referenceSpaceSystem;
-
-/** The reference system as a machine under test (it has no walk-level contract of its own here). */
-export const referenceSpaceMachine: MachineUnderTest = { name: 'reference', walk: null, system: referenceSystem };
-
-export interface BrokenSystem {
-  readonly name: string;
-  readonly system: SpaceSystemFactory;
-  /** The families meant to catch it (names of spaceFamilies). */
-  readonly targets: readonly string[];
-  readonly description: string;
-}
-
-export const brokenSystems: readonly BrokenSystem[] = brokenSpaceSystems;
-
-export function brokenSpaceMachine(b: BrokenSystem): MachineUnderTest {
-  return { name: b.name, walk: null, system: b.system };
-}
