@@ -10,9 +10,17 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Benchmark, type Measurement, meetsTarget } from './benchmark.ts';
 import { referenceMmuBenchmark } from './reference-mmu.ts';
+import { recordBenchmark } from './record-benchmark.ts';
+import { spaceBenchmarks } from './space.ts';
 import { sparseMemoryBenchmark } from './sparse-memory.ts';
 
-const BENCHMARKS: readonly Benchmark[] = [sparseMemoryBenchmark, referenceMmuBenchmark];
+const spaceBenchmark = recordBenchmark('space', 'exhaustive isolation walk of the default 4-space layout; calls through the gate', spaceBenchmarks, {
+  'space.isolation-walk-ms': { unit: 'ms', target: { kind: 'max', value: 2000 } },
+  'space.isolation-walk-pages': { unit: 'pages' },
+  'space.gate-calls-per-second': { unit: 'calls/s' },
+});
+
+const BENCHMARKS: readonly Benchmark[] = [sparseMemoryBenchmark, referenceMmuBenchmark, spaceBenchmark];
 
 const REPORT = join(dirname(fileURLToPath(import.meta.url)), '..', 'reports', 'bench.json');
 
