@@ -12,7 +12,8 @@ import { runCampaign } from './run-campaign.ts';
 import { testCampaign } from './test-options.ts';
 
 const broken = builtinMachines().filter((e) => e.targets.length > 0);
-const quick = { limits: { shrinkEvaluations: 150, shrinkTimeMs: 20_000 } };
+// Few shrink evaluations: these tests are about catching, saving and replaying, not about shrinking well.
+const quick = { limits: { shrinkEvaluations: 40, shrinkTimeMs: 20_000 } };
 
 describe('campaigns on the built-in machines', () => {
   it('find nothing on the reference machine', async () => {
@@ -26,7 +27,7 @@ describe('campaigns on the built-in machines', () => {
   });
 
   it.each(broken.map((e) => [e.machine.name, e.targets] as const))('catch %s with %j, save it, and replay it', async (name, targets) => {
-    const result = await runCampaign(testCampaign({ machine: name, properties: targets, runs: 30 * targets.length, maxFindings: 2, ...quick }));
+    const result = await runCampaign(testCampaign({ machine: name, properties: targets, runs: 60 * targets.length, maxFindings: 2, ...quick }));
     const caught = result.findings.filter((f) => targets.includes(f.finding.property));
     expect(caught.length, `${name} was not caught by ${targets.join(', ')}`).toBeGreaterThan(0);
     const first = caught[0]!;

@@ -20,6 +20,7 @@ function explain(command: string, error: unknown): string {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
       return `unknown option ${quoted} for "xlatcheck ${command}" (see "xlatcheck help")`;
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      if (/ambiguous/.test(message)) return `option ${quoted} needs a value; write one that starts with "-" as ${quoted}=VALUE`;
       return /argument missing/.test(message) ? `option ${quoted} needs a value` : `option ${quoted} takes no value`;
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
       return `"xlatcheck ${command}" takes no argument ${JSON.stringify(quoted)}`;

@@ -3,6 +3,7 @@
  * one the finding records) and says, for each, reproduced or not reproduced. Exit 1 when any reproduced
  * (the bug is still there), 0 when none did.
  */
+import { resolve } from 'node:path';
 import { DEFAULT_CASE_TIMEOUT_MS } from '../campaign/campaign-options.ts';
 import { normalizeSpec, resolveMachine } from '../campaign/machine-spec.ts';
 import { UsageError } from '../config/run-config.ts';
@@ -54,7 +55,7 @@ function describe(v: Verdict): string {
 export async function replayCommand(args: readonly string[], io: Io): Promise<number> {
   const p = parseCommand('replay', args, OPTIONS, true);
   if (p.positionals.length === 0) throw new UsageError('replay needs a finding file or a folder of findings');
-  const findings = p.positionals.flatMap((path) => findingsAt(path));
+  const findings = p.positionals.flatMap((path) => findingsAt(resolve(io.cwd, path)));
   if (findings.length === 0) throw new UsageError(`no finding files in ${p.positionals.join(', ')}`);
   const override = stringOption(p, 'machine');
   const machines = new Map<string, { machine: MachineUnderTest; record: FindingMachine }>();

@@ -1,0 +1,208 @@
+/**
+ * The command line, called in-process: bad input is one line and exit 2; fuzz, replay, report, merge,
+ * issues and list do what their help says, with the exit statuses it promises.
+ */
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { temporaryFolder } from '../campaign/test-options.ts';
+import { cli } from './cli.ts';
+import { memoryIo } from './test-io.ts';
+
+const repo = join(import.meta.dirname, '..', '..');
+const never = new AbortController().signal;
+
+async function run(args: string[], cwd = repo) {
+  const io = memoryIo(cwd);
+  const code = await cli(args, io, never);
+  return { code, out: io.stdout(), err: io.stderrText() };
+}
+
+/** A short campaign on a broken machine, shared by the tests that need findings. */
+let brokenOut = '';
+let brokenJson: { exitCode: number; findings: number; buckets: { replay: string }[]; out: string } = { exitCode: -1, findings: 0, buckets: [], out: '' };
+
+beforeAll(async () => {
+  brokenOut = join(temporaryFolder(), 'broken');
+  const r = await run(['fuzz', '--machine', 'broken:large-offset-mask', '--properties', 'translation', '--runs', '12', '--seed', '7', '--workers', '0', '--max-findings', '2', '--out', brokenOut, '--json']);
+  brokenJson = JSON.parse(r.out) as typeof brokenJson;
+});
+
+describe('bad usage and bad input', () => {
+  const dir = temporaryFolder();
+  writeFileSync(join(dir, 'no-run.mjs'), "export default { name: 'x' };");
+  writeFileSync(join(dir, 'corrupt.json'), '{ "format": ');
+  mkdirSync(join(dir, 'empty'));
+  const cases: [string, string[], RegExp][] = [
+    ['an unknown flag', ['fuzz', '--frobnicate'], /unknown option --frobnicate for "xlatcheck fuzz"/],
+    ['a flag without its value', ['fuzz', '--seed'], /option --seed needs a value/],
+    ['a stray argument', ['fuzz', 'now'], /takes no argument "now"/],
+    ['a malformed duration', ['fuzz', '--duration', '10 minutes'], /--duration must be a number and a unit/],
+    ['a seed out of range', ['fuzz', '--seed', '4294967296'], /--seed must be in \[0, 4294967295\]/],
+    ['a negative seed', ['fuzz', '--seed=-1'], /--seed must be in/],
+    ['a value that looks like a flag', ['fuzz', '--seed', '-1'], /option --seed needs a value; write one that starts with "-" as --seed=VALUE/],
+    ['zero runs', ['fuzz', '--runs', '0'], /--runs must be in \[1, /],
+    ['shard 3/2', ['fuzz', '--shard', '3/2', '--runs', '4'], /shard index must be from 1 to 2, got 3\/2/],
+    ['a bad worker count', ['fuzz', '--workers', 'many'], /--workers must be a whole number/],
+    ['an unknown machine', ['fuzz', '--machine', 'pentium', '--runs', '1'], /unknown machine "pentium"/],
+    ['a missing machine module', ['fuzz', '--machine', './missing.js', '--runs', '1'], /no machine module at \.\/missing\.js/],
+    ['a module without the contract', ['fuzz', '--machine', './no-run.mjs', '--runs', '1'], /has no run\(trace\) function/],
+    ['an unknown property family', ['fuzz', '--properties', 'translation,nope', '--runs', '1'], /unknown property family "nope"/],
+    ['an unwritable --out', ['fuzz', '--runs', '1', '--out', '/proc/xlatcheck/out'], /cannot write to the output folder \/proc\/xlatcheck\/out/],
+    ['replay of a missing file', ['replay', 'missing.json'], /no finding file or folder at .*missing\.json/],
+    ['replay of a corrupt file', ['replay', 'corrupt.json'], /corrupt\.json is not valid JSON/],
+    ['replay without a finding', ['replay'], /replay needs a finding file/],
+    ['replay of an empty folder', ['replay', 'empty'], /no finding files in empty/],
+    ['report of a folder without report.json', ['report', 'empty'], /no campaign report at .*report\.json/],
+    ['report --merge of nothing', ['report', '--merge'], /needs the campaign folders/],
+    ['list of something unknown', ['list', 'things'], /list takes one of: machines, properties/],
+    ['an unknown command', ['fuzzz'], /unknown command "fuzzz"/],
+    ['no command', [], /no command given/],
+  ];
+  it.each(cases)('%s: one line on stderr, exit 2', async (_what, args, message) => {
+    const r = await run(args, dir);
+    expect(r.err).toMatch(message);
+    expect(r.err.startsWith('xlatcheck: ')).toBe(true);
+    expect(r.err.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+  });
+
+  it('refuses a finding whose case is not a valid trace', async () => {
+    const file = readdirSync(join(brokenOut, 'findings'))[0]!;
+    const finding = JSON.parse(readFileSync(join(brokenOut, 'findings', file), 'utf8')) as { case: { steps: unknown[] } };
+    finding.case.steps = [{ op: 'jump' }];
+    const bad = join(temporaryFolder(), 'bad-case.json');
+    writeFileSync(bad, JSON.stringify(finding));
+    const r = await run(['replay', bad]);
+    expect(r.err).toMatch(/bad-case\.json: case: steps\[0\]: unknown op "jump"/);
+    expect(r.code).toBe(2);
+  });
+
+  it('refuses a corrupt file among the regressions before running anything', async () => {
+    const regressions = temporaryFolder();
+    writeFileSync(join(regressions, 'broken.json'), '[]');
+    const r = await run(['fuzz', '--runs', '1', '--workers', '0', '--regressions', regressions, '--out', join(temporaryFolder(), 'o')]);
+    expect(r.err).toMatch(/broken\.json: a finding must be a JSON object/);
+    expect(r.code).toBe(2);
+  });
+});
+
+describe('fuzz', () => {
+  it('exits 0 and says where the report is when nothing is found', async () => {
+    const out = join(temporaryFolder(), 'ok');
+    const r = await run(['fuzz', '--runs', '8', '--seed', '3', '--workers', '0', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/machine reference, seed 3 \(--seed 3 repeats it\), 8 runs/);
+    expect(r.out).toMatch(/campaign seed 3 on reference: 8 cases/);
+    expect(r.out).toContain('no findings');
+    expect(r.out).toContain(`report: ${join(out, 'report.html')}`);
+    for (const f of ['report.json', 'junit.xml', 'report.html']) expect(existsSync(join(out, f))).toBe(true);
+  });
+
+  it('chooses and prints a seed when none is given', async () => {
+    const r = await run(['fuzz', '--runs', '1', '--workers', '0', '--out', join(temporaryFolder(), 's')]);
+    expect(r.err).toMatch(/seed (\d+) \(--seed \1 repeats it\)/);
+  });
+
+  it('exits 1 with the buckets and their replay commands when something is found', () => {
+    expect(brokenJson.exitCode).toBe(1);
+    expect(brokenJson.findings).toBeGreaterThan(0);
+    expect(brokenJson.buckets[0]?.replay).toMatch(/^npx xlatcheck replay .*findings\/[0-9a-f]{16}\.json$/);
+  });
+
+  it('replays the previous findings of its folder first', async () => {
+    const out = join(temporaryFolder(), 'again');
+    cpSync(brokenOut, out, { recursive: true });
+    const r = await run(['fuzz', '--machine', 'broken:large-offset-mask', '--properties', 'translation', '--runs', '1', '--seed', '8', '--workers', '0', '--out', out, '--json']);
+    const summary = JSON.parse(r.out) as { replayed: { source: string; status: string }[] };
+    expect(summary.replayed.length).toBe(brokenJson.findings);
+    expect(summary.replayed.every((x) => x.source === 'previous' && x.status === 'reproduced')).toBe(true);
+  });
+
+  it('replays committed regressions first, reproduced or not by the machine at hand', async () => {
+    const regressions = join(brokenOut, 'findings');
+    const onReference = await run(['fuzz', '--runs', '1', '--workers', '0', '--regressions', regressions, '--out', join(temporaryFolder(), 'r1')]);
+    expect(onReference.out).toMatch(new RegExp(`replayed ${brokenJson.findings} earlier finding\\(s\\): 0 reproduced`));
+    expect(onReference.code).toBe(0);
+    const onBroken = await run(['fuzz', '--machine', 'broken:large-offset-mask', '--runs', '1', '--workers', '0', '--regressions', regressions, '--out', join(temporaryFolder(), 'r2')]);
+    expect(onBroken.out).toMatch(new RegExp(`replayed ${brokenJson.findings} earlier finding\\(s\\): ${brokenJson.findings} reproduced`));
+    expect(onBroken.code).toBe(1);
+  });
+});
+
+describe('replay', () => {
+  it('reproduces a campaign folder on the recorded machine, and not on the reference', async () => {
+    const same = await run(['replay', brokenOut]);
+    expect(same.out).toMatch(/[0-9a-f]{16} {2}reproduced {2}on broken:large-offset-mask {2}translation: /);
+    expect(same.out).toMatch(/(\d+) of \1 finding\(s\) reproduced/);
+    expect(same.code).toBe(1);
+    const fixed = await run(['replay', brokenOut, '--machine', 'reference', '--json']);
+    const json = JSON.parse(fixed.out) as { reproduced: number; findings: { status: string }[] };
+    expect(json.reproduced).toBe(0);
+    expect(json.findings.every((f) => f.status === 'not-reproduced')).toBe(true);
+    expect(fixed.code).toBe(0);
+  });
+
+  it('takes a user module as the machine', async () => {
+    const r = await run(['replay', brokenOut, '--machine', './fuzz/examples/json-bridge-machine.js']);
+    expect(r.out).toMatch(/not reproduced {2}on \.\/fuzz\/examples\/json-bridge-machine\.js/);
+    expect(r.code).toBe(0);
+  });
+});
+
+describe('report, merge and issues', () => {
+  it('re-renders the HTML of a campaign folder', async () => {
+    const r = await run(['report', brokenOut]);
+    expect(r.out).toBe(`report: ${join(brokenOut, 'report.html')}\n`);
+    expect(readFileSync(join(brokenOut, 'report.html'), 'utf8')).toContain('xlatcheck campaign: broken:large-offset-mask');
+    expect(r.code).toBe(0);
+  });
+
+  it('merges shard reports and drafts one issue per bucket', async () => {
+    const root = temporaryFolder();
+    const shards = [1, 2].map((i) => join(root, `shard-${i}`));
+    for (const [i, out] of shards.entries()) {
+      const r = await run(['fuzz', '--machine', 'broken:large-offset-mask', '--properties', 'translation', '--runs', '12', '--seed', '7', '--workers', '0', '--shard', `${i + 1}/2`, '--out', out]);
+      expect(r.code).toBeLessThan(2);
+    }
+    const merged = join(root, 'merged');
+    const m = await run(['report', '--merge', ...shards, '--out', merged]);
+    expect(m.code).toBe(0);
+    expect(m.out).toMatch(/merged 2 report\(s\): 12 cases/);
+    const report = JSON.parse(readFileSync(join(merged, 'report.json'), 'utf8')) as { buckets: { signature: string; representative: string }[] };
+    expect(report.buckets.length).toBeGreaterThan(0);
+    for (const b of report.buckets) expect(existsSync(join(merged, 'findings', `${b.representative}.json`))).toBe(true);
+
+    const issues = await run(['issues', merged, '--context', 'nightly run 42']);
+    const drafts = JSON.parse(issues.out) as { key: string; marker: string; title: string; body: string }[];
+    expect(drafts.map((d) => d.title)).toEqual(report.buckets.map((b) => `xlatcheck: ${b.signature}`));
+    for (const d of drafts) {
+      expect(d.body).toContain(`<!-- ${d.marker} -->`);
+      expect(d.body).toContain('nightly run 42');
+      expect(d.body).toMatch(/npx xlatcheck replay .*findings\/[0-9a-f]{16}\.json/);
+      expect(d.body).toContain('"format": "xlatcheck-finding"');
+    }
+    const other = await run(['fuzz', '--runs', '2', '--seed', '99', '--workers', '0', '--out', join(root, 'other')]);
+    expect(other.code).toBe(0);
+    const mixed = await run(['report', '--merge', shards[0]!, join(root, 'other'), '--out', join(root, 'mixed')]);
+    expect(mixed.err).toMatch(/these reports come from different campaigns \(seeds 7 and 99\)/);
+    expect(mixed.code).toBe(2);
+  });
+});
+
+describe('list and help', () => {
+  it('lists the built-in machines and the property families', async () => {
+    const machines = await run(['list', 'machines']);
+    expect(machines.out).toMatch(/^reference +the reference PAE machine/m);
+    expect(machines.out).toMatch(/^broken:no-invlpg +.*caught by tlb-coherence/m);
+    const properties = await run(['list', 'properties']);
+    expect(properties.out).toMatch(/^translation +walk +/m);
+  });
+
+  it('prints its usage', async () => {
+    const r = await run(['help']);
+    expect(r.out).toContain('xlatcheck fuzz [options]');
+    expect(r.code).toBe(0);
+  });
+});
