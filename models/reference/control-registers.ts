@@ -1,7 +1,7 @@
 /**
  * CR0, CR3, CR4 and IA32_EFER, as unsigned 32-bit numbers, with named views of the bits the MMU reads
- * (SDM 2.5, 2.2.1): CR0.PG (31) and CR0.WP (16), CR4.PAE (5), CR4.PGE (7) and CR4.PSE (4, only for what
- * its change invalidates), EFER.NXE (11).
+ * (SDM 2.5, 2.2.1): CR0.PG (31) and CR0.WP (16), CR4.PAE (5), CR4.PGE (7) and CR4.PSE (4: 4 MiB pages
+ * under 32-bit paging, and a flush when it changes), EFER.NXE (11).
  *
  * The register file only holds values: what a MOV to a control register loads, flushes or faults on is
  * decided by the processor (cpu.ts).
@@ -34,6 +34,11 @@ export class ControlRegisters {
   /** CR4.PAE: PAE paging when paging is on. */
   get pae(): boolean {
     return bit(this.cr4, CR4.PAE_BIT);
+  }
+
+  /** CR4.PSE: under 32-bit paging, a PDE with PS = 1 maps a 4 MiB page (SDM 4.3). */
+  get pageSizeExtensions(): boolean {
+    return bit(this.cr4, CR4.PSE_BIT);
   }
 
   /** CR4.PGE: global translations survive MOV to CR3 (SDM 4.10.2.4). */

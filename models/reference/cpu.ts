@@ -3,18 +3,22 @@
  * together behind the `Processor` interface (src/machine/processor.ts).
  *
  * An access goes: linear page straddle check -> `translate` (TLB hit, or walk and fill) -> read or write
- * the frame. A TLB hit checks the cached combined permissions against masks built from the same rule the
+ * the frame. The walk is the PAE walker's when CR4.PAE = 1 and the 32-bit walker's (walker-32.ts, with
+ * PSE and PSE-36) when CR4.PAE = 0; both fill the same TLB, which caches a 4 MiB page as 2 MiB halves. A TLB hit checks the cached combined permissions against masks built from the same rule the
  * walk uses (permissions.ts), allocates nothing and uses no BigInt; a store may use a cached entry only
  * once the leaf's D bit is known to be set (STYLE.md, v86), otherwise it walks again, which sets D.
  *
  * Substitution (seeded-fault mutants): RAM, TLB and walker come from factories in the constructor options,
  * and what each architectural event does to the TLB is a small protected method (`onWriteCr3`,
- * `onPagingModeChange`, `onPageFault` ...) a subclass may override.
+ * `onPagingModeChange`, `onPageFault` ...) a subclass may override. A machine with a second level of
+ * translation caching behind the TLB (the patent variants, models/variants) plugs it in through
+ * `refillFromSecondLevel`, called on a TLB miss before the walk, and `fillTlb`, called after it.
  */
 import {
   CR0,
   CR4,
   DEFAULT_MAXPHYADDR,
+  PAGE_2M,
   PAGE_4K,
   PAE_INDEX,
   VECTOR_GENERAL_PROTECTION,
@@ -29,6 +33,7 @@ import { Access, accessAllowed, forbiddenPermissions, requiredPermissions } from
 import { type FrameView, SparseRam } from './ram.ts';
 import { DEFAULT_TLB_GEOMETRY, FRAMES_PER_LARGE_PAGE, Tlb, TLB_FLAG, type TlbGeometry } from './tlb.ts';
 import { PaeWalker, WalkResult, type WalkerContext } from './walker.ts';
+import { Paging32Walker } from './walker-32.ts';
 
 const PAGE_OFFSET_MASK = PAGE_4K - 1;
 const FRAME_SHIFT = PAE_INDEX.PTE_SHIFT;
@@ -48,6 +53,8 @@ export interface ReferenceProcessorOptions extends ProcessorOptions {
   readonly createRam?: (maxPhyAddr: number) => SparseRam;
   readonly createTlb?: (geometry: TlbGeometry) => Tlb;
   readonly createWalker?: (context: WalkerContext) => PaeWalker;
+  /** The walker used under 32-bit paging (CR4.PAE = 0). */
+  readonly createWalker32?: (context: WalkerContext) => Paging32Walker;
 }
 
 export class ReferenceProcessor implements Processor {
@@ -55,6 +62,7 @@ export class ReferenceProcessor implements Processor {
   readonly ram: SparseRam;
   readonly tlb: Tlb;
   readonly walker: PaeWalker;
+  readonly walker32: Paging32Walker;
   readonly control = new ControlRegisters();
   readonly pdptes = new PdpteRegisters();
 
@@ -69,6 +77,9 @@ export class ReferenceProcessor implements Processor {
   /** Mode bits cached from the control registers, refreshed on every register write. */
   private pagingOn = false;
   private paePaging = false;
+  private paging32 = false;
+  /** The walker of the paging mode in force: `walker` (PAE) or `walker32`. */
+  private activeWalker: PaeWalker;
   private writeProtect = false;
   private noExecute = false;
 
@@ -95,6 +106,8 @@ export class ReferenceProcessor implements Processor {
     this.tlb = (options.createTlb ?? ((g) => new Tlb(g)))(geometry);
     const context: WalkerContext = { ram: this.ram, pdptes: this.pdptes, control: this.control };
     this.walker = (options.createWalker ?? ((c) => new PaeWalker(c)))(context);
+    this.walker32 = (options.createWalker32 ?? ((c) => new Paging32Walker(c)))(context);
+    this.activeWalker = this.walker;
     this.refreshMode();
   }
 
@@ -251,7 +264,11 @@ export class ReferenceProcessor implements Processor {
   private translateLarge(va: number, access: Access, user: boolean, out: WalkResult, deferDirty: boolean): boolean {
     const tlb = this.tlb;
     const slot = tlb.lookupLarge(va);
-    if (slot < 0) return this.translateMiss(va, access, user, out, deferDirty, false);
+    if (slot < 0) {
+      // A second-level structure (none here) may refill the TLB; then the lookup is done again.
+      if (this.refillFromSecondLevel(va)) return this.translate(va, access, user, out, deferDirty);
+      return this.translateMiss(va, access, user, out, deferDirty, false);
+    }
     const flags = tlb.largeFlags[slot]!;
     const kind = access * 2 + (user ? 1 : 0);
     if ((flags & this.hitCheck[kind]!) !== this.hitNeed[kind]) return this.hitRefused(va, flags, access, user, out, deferDirty);
@@ -271,8 +288,7 @@ export class ReferenceProcessor implements Processor {
 
   /** The walk, then the fill. `cached`: the TLB holds an entry for va (a store re-walking to set D). */
   private translateMiss(va: number, access: Access, user: boolean, out: WalkResult, deferDirty: boolean, cached: boolean): boolean {
-    this.requirePaePaging();
-    const walker = this.walker;
+    const walker = this.activeWalker;
     if (!walker.walk(va, access, user, out)) return this.pageFault(out.error as WalkFailure, va, access, user);
     if (access === Access.Write) {
       if (deferDirty) out.dirtyPending = true;
@@ -318,21 +334,36 @@ export class ReferenceProcessor implements Processor {
    * goes first, so that va never has two.
    */
   protected fillTlb(va: number, out: WalkResult, cached: boolean): void {
-    let flags = out.permissions;
-    if (out.dirty) flags |= TLB_FLAG.DIRTY;
-    if (out.global && this.control.globalPages) flags |= TLB_FLAG.GLOBAL;
+    const flags = this.tlbFlags(out);
     if (cached) this.tlb.invalidatePage(va);
     this.tlb.fill(va, out.large, out.pageFrame, flags);
   }
 
+  /** The TLB flags of a successful walk: its combined permissions, D known set, global (leaf G with PGE). */
+  protected tlbFlags(out: WalkResult): number {
+    let flags = out.permissions;
+    if (out.dirty) flags |= TLB_FLAG.DIRTY;
+    if (out.global && this.control.globalPages) flags |= TLB_FLAG.GLOBAL;
+    return flags;
+  }
+
+  /**
+   * Called on a TLB miss, before the walk: a machine with a second level of cached translations (a TSB,
+   * a hashed table) fills the TLB entry for va from it and returns true. The reference has none.
+   */
+  protected refillFromSecondLevel(_va: number): boolean {
+    return false;
+  }
+
   /** Sets D in a straddling store's leaf once both pages translated, and records it in the TLB. */
   private completeDirty(va: number, out: WalkResult): void {
-    this.walker.setDirty(out);
+    this.activeWalker.setDirty(out);
     this.fillTlb(va, out, true);
   }
 
   private pageFault(error: WalkFailure, va: number, access: Access, user: boolean): false {
-    const errorCode = pageFaultErrorCode(error, access, user, this.noExecute);
+    // I/D is reported only under PAE paging with NXE (SDM 4.7); 32-bit paging has no XD.
+    const errorCode = pageFaultErrorCode(error, access, user, this.noExecute && this.paePaging);
     this.cr2 = va;
     this.lastVector = VECTOR_PAGE_FAULT;
     this.fault = { kind: 'page-fault', errorCode, cr2: va };
@@ -344,12 +375,6 @@ export class ReferenceProcessor implements Processor {
     this.lastVector = VECTOR_GENERAL_PROTECTION;
     this.fault = GENERAL_PROTECTION;
     return false;
-  }
-
-  private requirePaePaging(): void {
-    if (!this.paePaging) {
-      throw new Error('32-bit paging (CR0.PG = 1 with CR4.PAE = 0) is not modeled by the reference machine');
-    }
   }
 
   // ---- control registers and invalidation ------------------------------------------------------------
@@ -392,11 +417,28 @@ export class ReferenceProcessor implements Processor {
     this.refreshMode();
   }
 
-  /** INVLPG (SDM 4.10.4.1): entries for va, and 4 KiB entries inside va's 2 MiB page if va maps one. */
+  /**
+   * INVLPG (SDM 4.10.4.1): entries for va, and the 4 KiB entries inside va's large page if va maps one
+   * (a 2 MiB page under PAE, a 4 MiB page, both halves, under 32-bit paging).
+   */
   invlpg(va: number): void {
     va >>>= 0;
+    this.invalidatePageEntries(va);
+    if (this.paePaging) {
+      if (this.walker.mapsLargePage(va)) this.tlb.invalidateSmallWithinLarge(va);
+    } else if (this.paging32 && this.walker32.mapsLargePage(va)) {
+      this.tlb.invalidateSmallWithinLarge(va);
+      this.tlb.invalidateSmallWithinLarge(otherHalf(va));
+    }
+  }
+
+  /**
+   * The entries whose page contains va. Under 32-bit paging a 4 MiB page is cached as two 2 MiB entries,
+   * and the one for the other half of va's 4 MiB region contains va too, whatever the PDE says now.
+   */
+  protected invalidatePageEntries(va: number): void {
     this.tlb.invalidatePage(va);
-    if (this.paePaging && this.walker.mapsLargePage(va)) this.tlb.invalidateSmallWithinLarge(va);
+    if (this.paging32) this.tlb.invalidateLarge(otherHalf(va));
   }
 
   /** MOV to CR3: non-global translations go (SDM 4.10.4.1). */
@@ -411,7 +453,7 @@ export class ReferenceProcessor implements Processor {
 
   /** A #PF invalidates the TLB entries for the faulting address (SDM 4.10.4.1). */
   protected onPageFault(va: number): void {
-    this.tlb.invalidatePage(va);
+    this.invalidatePageEntries(va);
   }
 
   protected loadPdptes(cr3: number): boolean {
@@ -422,6 +464,8 @@ export class ReferenceProcessor implements Processor {
     const control = this.control;
     this.pagingOn = control.paging;
     this.paePaging = control.paging && control.pae;
+    this.paging32 = control.paging && !control.pae;
+    this.activeWalker = control.pae ? this.walker : this.walker32;
     this.writeProtect = control.writeProtect;
     this.noExecute = control.noExecute;
     for (const access of [Access.Read, Access.Write, Access.Fetch]) {
@@ -455,6 +499,11 @@ export class ReferenceProcessor implements Processor {
   dumpMemory(): MemoryWord[] {
     return this.ram.dump();
   }
+}
+
+/** The same offset in the other 2 MiB half of va's 4 MiB region. */
+function otherHalf(va: number): number {
+  return (va ^ PAGE_2M) >>> 0;
 }
 
 /** First byte of the next 4 KiB linear page; wraps to 0 at the top of the 32-bit space. */

@@ -5,7 +5,8 @@
  * of, and the MMU the multi-space system (kernel, gate, modules) runs on.
  *
  * Read top to bottom: entry.ts (entry decode), ram.ts, control-registers.ts, pdpte-registers.ts,
- * permissions.ts, page-fault.ts, walker.ts, tlb.ts, cpu.ts.
+ * permissions.ts, page-fault.ts, walker.ts, entry-32.ts and walker-32.ts (32-bit paging with PSE and
+ * PSE-36, used when CR4.PAE = 0), tlb.ts, cpu.ts.
  */
 import type { Machine } from '../../src/machine/machine.ts';
 import { processorMachine } from '../../src/machine/processor-machine.ts';
@@ -15,11 +16,13 @@ export { ControlRegisters } from './control-registers.ts';
 export { ReferenceProcessor, type ReferenceProcessorOptions } from './cpu.ts';
 export { pageFaultErrorCode, WalkError, type WalkFailure } from './page-fault.ts';
 export { PaeTableBuilder, type PageAttributes } from './page-table-builder.ts';
+export { hugePde, Paging32TableBuilder } from './page-table-builder-32.ts';
 export { PdpteRegisters } from './pdpte-registers.ts';
 export { Access, accessAllowed, PERMISSION } from './permissions.ts';
 export { type FrameView, SparseRam } from './ram.ts';
 export { DEFAULT_TLB_GEOMETRY, FRAMES_PER_LARGE_PAGE, Tlb, TLB_FLAG, type TlbEntry, type TlbGeometry } from './tlb.ts';
 export { PaeWalker, type WalkerContext, WalkResult } from './walker.ts';
+export { Paging32Walker } from './walker-32.ts';
 
 export function createReferenceProcessor(options: ReferenceProcessorOptions = {}): ReferenceProcessor {
   return new ReferenceProcessor(options);

@@ -3,7 +3,8 @@
  * v86/jor1k) so that a hit is a few compares and loads, allocates nothing and uses no BigInt.
  *
  * Two arrays of sets: 4 KiB translations tagged by linear page number (va >>> 12), and 2 MiB translations
- * tagged by va >>> 21, so a 2 MiB entry is found for any address inside its page. Each entry holds the
+ * tagged by va >>> 21, so a 2 MiB entry is found for any address inside its page. A 4 MiB page (32-bit
+ * paging with PSE) is cached as up to two 2 MiB entries, one per half, each filled when used. Each entry holds the
  * physical frame number (a float64: frames may lie above 4 GiB), and flags: the combined permissions of the
  * walk (permissions.ts), whether the leaf's D bit is known to be set, and whether the translation is global
  * (leaf G = 1 and CR4.PGE = 1 when filled).
@@ -143,6 +144,12 @@ export class Tlb {
   invalidatePage(va: number): void {
     const small = this.lookupSmall(va);
     if (small >= 0) this.smallTag[small] = INVALID;
+    const large = this.lookupLarge(va);
+    if (large >= 0) this.largeTag[large] = INVALID;
+  }
+
+  /** Removes the 2 MiB entry whose page contains va, if any (leaves 4 KiB entries alone). */
+  invalidateLarge(va: number): void {
     const large = this.lookupLarge(va);
     if (large >= 0) this.largeTag[large] = INVALID;
   }

@@ -48,8 +48,15 @@ export class WalkResult {
   large = false;
   /** Physical frame number of the 4 KiB that holds the byte at va. */
   frame = 0;
-  /** Physical frame number of the first 4 KiB of the page (equals `frame` for a 4 KiB page). */
+  /**
+   * Physical frame number of the first 4 KiB of what the TLB caches as one entry: the 4 KiB page, the
+   * 2 MiB page, or the 2 MiB half of a 4 MiB page that holds va (tlb.ts caches 4 MiB pages as halves).
+   */
   pageFrame = 0;
+  /** Size of the page the leaf maps: 4 KiB, 2 MiB (PAE) or 4 MiB (32-bit paging with PSE). */
+  pageSize = PAGE_4K;
+  /** Physical frame number of the first 4 KiB of the whole page (for a 4 MiB page, of its lower half). */
+  leafFrame = 0;
   /** Combined permissions over all levels (permissions.ts). */
   permissions = 0;
   /** The leaf's G bit. */
@@ -246,18 +253,22 @@ export class PaeWalker {
   private largeLeaf(va: number, out: WalkResult, lo: number, hi: number, permissions: number): boolean {
     const pageFrame = this.addressFrame(lo, hi, LARGE_ADDRESS_LOW_MASK);
     this.leaf(out, true, lo, permissions, pageFrame);
+    out.pageSize = PAGE_2M;
+    out.leafFrame = pageFrame;
     out.frame = pageFrame + (this.largeOffset(va) >>> FRAME_SHIFT);
     return true;
   }
 
-  private smallLeaf(out: WalkResult, lo: number, hi: number, permissions: number): boolean {
+  protected smallLeaf(out: WalkResult, lo: number, hi: number, permissions: number): boolean {
     const frame = this.addressFrame(lo, hi, TABLE_ADDRESS_LOW_MASK);
     this.leaf(out, false, lo, permissions, frame);
+    out.pageSize = PAGE_4K;
+    out.leafFrame = frame;
     out.frame = frame;
     return true;
   }
 
-  private leaf(out: WalkResult, large: boolean, lo: number, permissions: number, pageFrame: number): void {
+  protected leaf(out: WalkResult, large: boolean, lo: number, permissions: number, pageFrame: number): void {
     out.large = large;
     out.pageFrame = pageFrame;
     out.permissions = permissions;
@@ -265,7 +276,7 @@ export class PaeWalker {
     out.dirty = isDirty(lo);
   }
 
-  private fail(out: WalkResult, error: WalkError): false {
+  protected fail(out: WalkResult, error: WalkError): false {
     out.error = error;
     return false;
   }
