@@ -1,6 +1,9 @@
 /**
  * Adapts any in-process Processor to the batch Machine contract: load the trace's image and registers,
  * execute each step, record one observation per step, dump memory at the end.
+ *
+ * Two-stage traces (a `stage2` list or a `map-stage2` step) need a processor with `mapStage2`; any other
+ * throws "machine X has no second stage", which the runner reports as a machine-error.
  */
 import { hexFromHalves, hiHalf, loHalf } from '../arch/word.ts';
 import type { Machine } from './machine.ts';
@@ -10,21 +13,49 @@ import type { Step, Trace } from './trace.ts';
 
 const DONE: Observation = { kind: 'done' };
 
-export function processorMachine(name: string, factory: ProcessorFactory): Machine {
+/** A Machine built from a Processor, which says whether that processor has a second stage. */
+export interface ProcessorMachine extends Machine {
+  /** True when the processor implements `mapStage2` (two-stage traces apply to it). */
+  readonly secondStage: boolean;
+}
+
+export function processorMachine(name: string, factory: ProcessorFactory): ProcessorMachine {
+  let secondStage: boolean | null = null;
   return {
     name,
+    // Decided once, from a processor built for the purpose, the first time someone asks.
+    get secondStage(): boolean {
+      secondStage ??= typeof factory({}).mapStage2 === 'function';
+      return secondStage;
+    },
     run(trace: Trace): MachineResult {
       const cpu = factory({ maxPhyAddr: trace.maxPhyAddr });
-      loadImage(cpu, trace);
-      const observations = trace.steps.map((step) => execute(cpu, step));
+      loadImage(cpu, trace, name);
+      const observations = trace.steps.map((step) => execute(cpu, step, name));
       return { observations, memory: cpu.dumpMemory() };
     },
   };
 }
 
-/** Puts the image in memory, then the registers: EFER and CR4 before CR3, CR0 (PG) last, as a boot would. */
-export function loadImage(cpu: Processor, trace: Trace): void {
-  if (trace.stage2 !== undefined && trace.stage2.length > 0) throw new Error('this machine has no second stage (trace.stage2)');
+/** Whether a machine is known to implement the second stage (only processor machines can say so). */
+export function hasSecondStage(machine: Machine): boolean {
+  return (machine as Partial<ProcessorMachine>).secondStage === true;
+}
+
+function noSecondStage(name: string): Error {
+  return new Error(`machine ${name} has no second stage`);
+}
+
+/**
+ * Puts the second stage in place, then the image, then the registers: EFER and CR4 before CR3, CR0 (PG)
+ * last, as a boot would. The second stage comes first because loading PDPTEs reads through it.
+ */
+export function loadImage(cpu: Processor, trace: Trace, name = 'this machine'): void {
+  const stage2 = trace.stage2 ?? [];
+  if (stage2.length > 0) {
+    if (cpu.mapStage2 === undefined) throw noSecondStage(name);
+    for (const m of stage2) cpu.mapStage2(m.ipa, m.pa);
+  }
   for (const word of trace.memory) {
     cpu.writePhys32(word.pa, loHalf(word.value));
     cpu.writePhys32(word.pa + 4, hiHalf(word.value));
@@ -48,7 +79,7 @@ function status(cpu: Processor, ok: boolean): Observation {
   return ok ? DONE : faultObservation(cpu);
 }
 
-export function execute(cpu: Processor, step: Step): Observation {
+export function execute(cpu: Processor, step: Step, name = 'this machine'): Observation {
   switch (step.op) {
     case 'load':
     case 'fetch': {
@@ -72,6 +103,8 @@ export function execute(cpu: Processor, step: Step): Observation {
       return DONE;
     case 'map-stage2':
       // A machine without a second stage cannot run this step: the runner reports a machine-error.
-      throw new Error('this machine has no second stage (map-stage2)');
+      if (cpu.mapStage2 === undefined) throw noSecondStage(name);
+      cpu.mapStage2(step.ipa, step.pa);
+      return DONE;
   }
 }

@@ -57,6 +57,13 @@ export interface Processor {
 
   /** Every 8-byte-aligned word of physical memory that is not zero, sorted by pa. */
   dumpMemory(): MemoryWord[];
+
+  /**
+   * Two-stage translation (trace.ts, US5784707A): from now on intermediate 4 KiB frame `ipa` is backed by
+   * physical frame `pa` (both 4 KiB-aligned addresses), and every cached translation is gone. Optional: a
+   * processor without a second stage leaves it out, and `processorMachine` refuses traces that need one.
+   */
+  mapStage2?(ipa: number, pa: number): void;
 }
 
 export interface ProcessorOptions {
