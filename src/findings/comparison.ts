@@ -5,7 +5,7 @@
  * shape get an empty comparison and are explained by their text alone.
  */
 import { formatWalk } from '../machine/check.ts';
-import { formatStep } from '../machine/format.ts';
+import { formatStep, hexPhys } from '../machine/format.ts';
 import { describeObservation, type Observation } from '../machine/observation.ts';
 import type { Step } from '../machine/trace.ts';
 import type { WalkTrace } from '../spec/outcome.ts';
@@ -31,6 +31,29 @@ interface StepDetails {
   readonly walks: readonly WalkTrace[];
 }
 
+interface MemoryDetails {
+  readonly memory: readonly { readonly pa: number; readonly expected: string; readonly observed: string; readonly uncertain?: string }[];
+}
+
+function isMemoryDetails(details: unknown): details is MemoryDetails {
+  if (typeof details !== 'object' || details === null) return false;
+  const memory = (details as Record<string, unknown>).memory;
+  return Array.isArray(memory) && memory.length > 0 && memory.every((w) => typeof w === 'object' && w !== null && 'pa' in w && 'expected' in w && 'observed' in w);
+}
+
+/** Final memory that differs: the words the specification expects beside the words the machine left. */
+function memoryComparison(d: MemoryDetails): Comparison {
+  const free = (u: string | undefined) => (u !== undefined && u !== '0x0' ? ` (bits ${u} free to be set)` : '');
+  return {
+    ...EMPTY_COMPARISON,
+    stepText: 'final memory',
+    observed: toPlainJson(d.memory.map((w) => ({ pa: w.pa, value: w.observed }))),
+    observedText: d.memory.map((w) => `[${hexPhys(w.pa)}] = ${w.observed}`).join('\n'),
+    expected: [toPlainJson(d.memory.map((w) => ({ pa: w.pa, value: w.expected })))],
+    expectedText: d.memory.map((w) => `[${hexPhys(w.pa)}] = ${w.expected}${free(w.uncertain)}`),
+  };
+}
+
 function isStepDetails(details: unknown): details is StepDetails {
   if (typeof details !== 'object' || details === null) return false;
   const d = details as Record<string, unknown>;
@@ -48,7 +71,8 @@ function attempt<T>(f: () => T, fallback: T): T {
 
 export function comparisonOf(divergence: FamilyDivergence): Comparison {
   const d = divergence.details;
-  if (!isStepDetails(d)) return EMPTY_COMPARISON;
+  if (isMemoryDetails(d)) return memoryComparison(d);
+  if (!isStepDetails(d) || d.step === null) return EMPTY_COMPARISON;
   return {
     step: d.stepIndex,
     stepText: d.step === null ? null : attempt(() => formatStep(d.step as Step), null),

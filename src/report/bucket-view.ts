@@ -15,9 +15,9 @@ function sides(f: Finding): string {
   if (c.observedText === null && c.expectedText.length === 0) {
     return `<div class="sides"><div><h4>Specification</h4>${pre(f.divergence.explanation)}</div><div><h4>Machine ${escapeXml(f.machine.name)}</h4>${pre(`divergence of kind ${f.divergence.kind}`)}</div></div>`;
   }
-  const step = c.step === null ? '' : `step ${c.step}: ${c.stepText ?? ''}\n\n`;
-  const spec = `${step}allows: ${c.expectedText.join('\n    or: ')}\n\n${c.walks.join('\n\n')}`;
-  const machine = `${step}returned: ${c.observedText ?? '(nothing)'}`;
+  const step = c.step === null ? `${c.stepText ?? ''}\n\n` : `step ${c.step}: ${c.stepText ?? ''}\n\n`;
+  const spec = c.step === null ? `${step}${c.expectedText.join('\n')}` : `${step}allows: ${c.expectedText.join('\n    or: ')}\n\n${c.walks.join('\n\n')}`;
+  const machine = c.step === null ? `${step}${c.observedText ?? ''}` : `${step}returned: ${c.observedText ?? '(nothing)'}`;
   return (
     '<div class="sides">' +
     `<div class="spec-side"><h4>Specification</h4>${pre(spec)}</div>` +

@@ -26,6 +26,9 @@ code.replay { display: block; background: #1d2330; color: #e6edf3; padding: 6px 
 .sides h4 { margin: 6px 0 0; font-size: 13px; }
 table { border-collapse: collapse; font-size: 12px; }
 th, td { border: 1px solid var(--line); padding: 3px 6px; text-align: right; }
+table.coverage { font-size: 11px; }
+table.coverage th, table.coverage td { padding: 2px 4px; }
+table.coverage th { font-weight: 600; max-width: 72px; }
 th { background: #eef1f5; font-weight: 600; }
 td.label, th.label { text-align: left; }
 td.never { background: var(--never); color: var(--bad); font-weight: 700; }

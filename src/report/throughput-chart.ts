@@ -7,7 +7,7 @@ import { escapeXml } from './xml-escape.ts';
 
 const WIDTH = 720;
 const HEIGHT = 220;
-const PAD = { left: 56, right: 16, top: 12, bottom: 32 };
+const PAD = { left: 56, right: 16, top: 24, bottom: 32 };
 const COLOURS = ['#2f6fde', '#d9822b', '#2b9a66', '#9b51e0', '#c2185b', '#00838f'];
 
 export interface RatePoint {
@@ -58,7 +58,7 @@ export function renderThroughputChart(series: readonly ThroughputSeries[]): stri
     `<line x1="${PAD.left}" x2="${WIDTH - PAD.right}" y1="${HEIGHT - PAD.bottom}" y2="${HEIGHT - PAD.bottom}" stroke="#8a93a3"/>` +
     `<text x="${WIDTH - PAD.right}" y="${HEIGHT - PAD.bottom + 14}" text-anchor="end">${maxT.toFixed(1)} s</text>` +
     `<text x="${PAD.left}" y="${HEIGHT - PAD.bottom + 14}">0 s</text>` +
-    `<text x="12" y="${PAD.top + 8}">cases/s</text>` +
+    `<text x="${PAD.left}" y="${PAD.top - 10}">cases/s</text>` +
     paths.join('') +
     legend.join('') +
     '</svg>'
