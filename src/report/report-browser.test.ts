@@ -70,7 +70,9 @@ describe('report.html in a browser', () => {
     expect(Number(await reached.innerText())).toBeGreaterThan(0);
     const never = matrix.locator('td.never').first();
     expect(await never.innerText()).toBe('0');
-    const colours = await Promise.all([never, reached].map((cell) => cell.evaluate((e) => getComputedStyle(e).backgroundColor)));
+    // Runs in the page; the project's TypeScript has no DOM library, hence the cast.
+    type Styles = { getComputedStyle(e: unknown): { backgroundColor: string } };
+    const colours = await Promise.all([never, reached].map((cell) => cell.evaluate((e) => (globalThis as unknown as Styles).getComputedStyle(e).backgroundColor)));
     expect(colours[0]).toBe('rgb(255, 217, 214)');
     expect(colours[0]).not.toBe(colours[1]);
 
