@@ -1,0 +1,125 @@
+/**
+ * The kill matrix: every catalog mutant against every family that applies to it (or only the family
+ * meant for it), each cell under the same budget and seed, and the totals the issue sets targets for.
+ * A library function, so that `npm run mutants`, `xlatcheck mutants` and the quick test share it.
+ */
+import type { Mutant } from '../../models/mutants/index.ts';
+import type { AnyFamily } from '../properties/family.ts';
+import type { CaseSize } from './case-size.ts';
+import { type CellBudget, type CellResult, runCell } from './run-cell.ts';
+import { type MatrixTotals, matrixTotals } from './totals.ts';
+
+export type MatrixScope = 'matrix' | 'intended';
+
+export interface KillMatrixOptions {
+  readonly budget: CellBudget;
+  /** Every applicable family, or only the one each mutant names. */
+  readonly scope: MatrixScope;
+  readonly mutants: readonly Mutant[];
+  readonly families: readonly AnyFamily[];
+}
+
+export interface KillMatrixProgress {
+  mutantStarted?(index: number, total: number, mutant: Mutant): void;
+  cellDone?(mutant: Mutant, cell: CellResult): void;
+  mutantDone?(index: number, total: number, row: MutantRow): void;
+}
+
+export interface MutantRow {
+  readonly name: string;
+  readonly layer: string;
+  readonly description: string;
+  /** The family meant to catch the mutant. */
+  readonly family: string;
+  readonly equivalent: string | null;
+  /** One cell per family of the matrix, in the matrix's family order; null where the family does not apply. */
+  readonly cells: readonly (CellResult | null)[];
+  readonly killed: boolean;
+  readonly killedByIntended: boolean;
+  /**
+   * The cell that counts for the totals: the intended family's when it killed the mutant, else the
+   * family that killed it fastest; null when nothing did.
+   */
+  readonly killer: string | null;
+  readonly runsToKill: number | null;
+  readonly timeToKillMs: number | null;
+  readonly shrunk: CaseSize | null;
+}
+
+export interface KillMatrix {
+  readonly seed: number;
+  readonly runs: number;
+  readonly timeLimitMs: number;
+  readonly scope: MatrixScope;
+  readonly families: readonly string[];
+  readonly rows: readonly MutantRow[];
+  readonly totals: MatrixTotals;
+}
+
+function familiesFor(mutant: Mutant, options: KillMatrixOptions): (AnyFamily | null)[] {
+  return options.families.map((family) => {
+    if (!family.applies(mutant)) return null;
+    if (options.scope === 'intended' && family.name !== mutant.family) return null;
+    return family;
+  });
+}
+
+/** The deciding cell of a row (see MutantRow.killer). */
+export function decidingCell(mutant: Pick<Mutant, 'family'>, cells: readonly (CellResult | null)[]): CellResult | null {
+  const killers = cells.filter((c): c is CellResult => c !== null && c.killed);
+  const intended = killers.find((c) => c.family === mutant.family);
+  if (intended !== undefined) return intended;
+  return killers.reduce<CellResult | null>((best, c) => (best === null || (c.timeToKillMs ?? Infinity) < (best.timeToKillMs ?? Infinity) ? c : best), null);
+}
+
+export function mutantRow(mutant: Mutant, cells: readonly (CellResult | null)[]): MutantRow {
+  const deciding = decidingCell(mutant, cells);
+  return {
+    name: mutant.name,
+    layer: mutant.layer,
+    description: mutant.description,
+    family: mutant.family,
+    equivalent: mutant.equivalent,
+    cells,
+    killed: deciding !== null,
+    killedByIntended: cells.some((c) => c !== null && c.killed && c.family === mutant.family),
+    killer: deciding?.family ?? null,
+    runsToKill: deciding?.runs ?? null,
+    timeToKillMs: deciding?.timeToKillMs ?? null,
+    shrunk: deciding?.shrunk ?? null,
+  };
+}
+
+/** Runs one mutant against its families, one cell after the other (the clock measures each alone). */
+export async function runMutant(mutant: Mutant, options: KillMatrixOptions, progress: KillMatrixProgress = {}): Promise<MutantRow> {
+  const cells: (CellResult | null)[] = [];
+  for (const family of familiesFor(mutant, options)) {
+    if (family === null) {
+      cells.push(null);
+      continue;
+    }
+    const cell = await runCell(family, mutant, options.budget);
+    progress.cellDone?.(mutant, cell);
+    cells.push(cell);
+  }
+  return mutantRow(mutant, cells);
+}
+
+export async function runKillMatrix(options: KillMatrixOptions, progress: KillMatrixProgress = {}): Promise<KillMatrix> {
+  const rows: MutantRow[] = [];
+  for (const [index, mutant] of options.mutants.entries()) {
+    progress.mutantStarted?.(index, options.mutants.length, mutant);
+    const row = await runMutant(mutant, options, progress);
+    progress.mutantDone?.(index, options.mutants.length, row);
+    rows.push(row);
+  }
+  return {
+    seed: options.budget.seed,
+    runs: options.budget.runs,
+    timeLimitMs: options.budget.timeLimitMs,
+    scope: options.scope,
+    families: options.families.map((f) => f.name),
+    rows,
+    totals: matrixTotals(rows),
+  };
+}
