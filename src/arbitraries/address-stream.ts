@@ -137,10 +137,16 @@ export const pageOffsetArbitrary: fc.Arbitrary<number> = fc.oneof(
   { arbitrary: fc.integer({ min: PAGE_2M / 2, max: PAGE_2M - 1 }), weight: 3 },
 );
 
-/** One target, shapes drawn by weight. @internal */
-export function addressTargetArbitrary(weights: Readonly<Record<TargetKind, number>>): fc.Arbitrary<AddressTarget> {
+/**
+ * One target, shapes drawn by weight. `offsets` draws in-page offsets (default: up to 2 MiB; 32-bit
+ * paging passes offsets that reach the upper half of a 4 MiB page). @internal
+ */
+export function addressTargetArbitrary(
+  weights: Readonly<Record<TargetKind, number>>,
+  offsets: fc.Arbitrary<number> = pageOffsetArbitrary,
+): fc.Arbitrary<AddressTarget> {
   return weightedOneof<AddressTarget>([
-    [fc.record({ kind: fc.constant('in-page' as const), mapping: mappingIndex, offset: pageOffsetArbitrary }), weights['in-page']],
+    [fc.record({ kind: fc.constant('in-page' as const), mapping: mappingIndex, offset: offsets }), weights['in-page']],
     [
       fc.record({
         kind: fc.constant('page-edge' as const),
@@ -181,10 +187,10 @@ export function addressTargetArbitrary(weights: Readonly<Record<TargetKind, numb
 }
 
 /** Targets for a hot set: the same shapes except hot itself. @internal */
-export function hotSetArbitrary(c: ResolvedAddressStreamConstraints): fc.Arbitrary<readonly AddressTarget[]> {
+export function hotSetArbitrary(c: ResolvedAddressStreamConstraints, offsets: fc.Arbitrary<number> = pageOffsetArbitrary): fc.Arbitrary<readonly AddressTarget[]> {
   const weights = { ...c.targetWeights, hot: 0 };
   const usable = Object.values(weights).some((w) => w > 0) ? weights : { ...weights, 'in-page': 1 };
-  return fc.array(addressTargetArbitrary(usable), { minLength: 1, maxLength: c.maxHot });
+  return fc.array(addressTargetArbitrary(usable, offsets), { minLength: 1, maxLength: c.maxHot });
 }
 
 const STRIDES = [8, 64, PAGE_4K, PAGE_4K + 8, PAGE_2M, PAGE_2M - 8] as const;
@@ -197,8 +203,8 @@ function runArbitrary(maxRunLength: number): fc.Arbitrary<{ count: number; strid
   ]);
 }
 
-/** One access (or strided run) of the stream. @internal */
-export function accessSpecArbitrary(c: ResolvedAddressStreamConstraints): fc.Arbitrary<AccessSpec> {
+/** One access (or strided run) of the stream; `offsets` as for addressTargetArbitrary. @internal */
+export function accessSpecArbitrary(c: ResolvedAddressStreamConstraints, offsets: fc.Arbitrary<number> = pageOffsetArbitrary): fc.Arbitrary<AccessSpec> {
   return fc.record({
     op: weightedConstant<AccessOp>([
       ['load', c.opWeights.load],
@@ -213,7 +219,7 @@ export function accessSpecArbitrary(c: ResolvedAddressStreamConstraints): fc.Arb
     ]),
     user: weightedBoolean(100 - c.userPercent, c.userPercent),
     value: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
-    target: addressTargetArbitrary(c.targetWeights),
+    target: addressTargetArbitrary(c.targetWeights, offsets),
     run: runArbitrary(c.maxRunLength),
   });
 }
@@ -249,7 +255,7 @@ function clampToLinearSpace(va: number, size: number): number {
 function pageOf(m: Mapping, boundary: '4k' | '2m' | 'page', sub: number): { base: number; bytes: number } {
   if (boundary === 'page') return { base: m.linear, bytes: PAGE_BYTES[m.size] };
   if (boundary === '2m') return { base: m.linear - (m.linear % PAGE_2M), bytes: PAGE_2M };
-  const base = m.size === '2m' ? m.linear + (sub % (PAGE_2M / PAGE_4K)) * PAGE_4K : m.linear;
+  const base = m.size === '4k' ? m.linear : m.linear + (sub % (PAGE_BYTES[m.size] / PAGE_4K)) * PAGE_4K;
   return { base, bytes: PAGE_4K };
 }
 

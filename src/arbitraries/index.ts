@@ -1,7 +1,8 @@
 /**
  * fast-check arbitraries for the walk-level properties: mapping sets, their encoding into PAE page
  * tables, malformed entries, address streams, and the four trace families (translation, TLB coherence,
- * faults, big memory). Every trace is generated as a structured scenario (roots, mappings, actions that
+ * faults, big memory); besides them, 32-bit paging traces (paging-32-trace.ts) and two-stage traces
+ * (two-stage-trace.ts). Every trace is generated as a structured scenario (roots, mappings, actions that
  * name mappings by index) and encoded with `.map`, so shrinking works on the structure and ends at few
  * mappings, few steps, 4 KiB pages, low addresses, supervisor mode and no edits.
  *
@@ -56,6 +57,7 @@ export {
   type TablePlacement,
 } from './mappings.ts';
 export { type EncodedMapping, type EncodedPageTables, type EncodedRoot, encodePageTables } from './page-table-encoder.ts';
+export { type Paging32TraceConstraints, paging32TraceArbitrary } from './paging-32-trace.ts';
 export { type TlbCoherenceTraceConstraints, tlbCoherenceTraceArbitrary } from './tlb-coherence-trace.ts';
 export type { InitialChoice, TraceConstraints } from './trace-constraints.ts';
 export { type TranslationTraceConstraints, translationTraceArbitrary } from './translation-trace.ts';

@@ -7,14 +7,15 @@
  * frames before high ones, supervisor before user.
  */
 import fc from 'fast-check';
-import { MAX_MAXPHYADDR, MIN_MAXPHYADDR, PAE_INDEX, PAGE_2M, PAGE_4K } from '../arch/entry-layout.ts';
+import { MAX_MAXPHYADDR, MIN_MAXPHYADDR, PAE_INDEX, PAGE_2M, PAGE_4K, PAGE_4M } from '../arch/entry-layout.ts';
 import { mergeWeights, reject, requireIntegerIn, requireOrdered } from './_internals/constraints.ts';
 import { DEFAULT_FRAME_WEIGHTS, FRAME_CHOICES, type FrameSpec, type FrameWeights, frameSpecArbitrary, type PlacedFrame, resolveFrame } from './_internals/frame-spec.ts';
 import { weightedBoolean, weightedConstant } from './_internals/weighted.ts';
 
-export type PageSize = '4k' | '2m';
+/** Page sizes across the two paging modes: 4 KiB in both, 2 MiB under PAE, 4 MiB under 32-bit paging. */
+export type PageSize = '4k' | '2m' | '4m';
 
-export const PAGE_BYTES: Readonly<Record<PageSize, number>> = { '4k': PAGE_4K, '2m': PAGE_2M };
+export const PAGE_BYTES: Readonly<Record<PageSize, number>> = { '4k': PAGE_4K, '2m': PAGE_2M, '4m': PAGE_4M };
 
 /** One linear page mapped onto one frame, with the rights and status bits of its leaf entry. */
 export interface Mapping {
@@ -69,7 +70,10 @@ export interface MappingSetConstraints {
   readonly maxPhyAddr?: { readonly min?: number; readonly max?: number };
   /** Draw MAXPHYADDR near the top of its range more often (big-memory traces). Default false. */
   readonly preferHighMaxPhyAddr?: boolean;
-  /** Relative weights of 4 KiB and 2 MiB mappings (non-negative integers). Default { '4k': 2, '2m': 1 }. */
+  /**
+   * Relative weights of 4 KiB and 2 MiB mappings (non-negative integers). Default { '4k': 2, '2m': 1 }.
+   * These are PAE mappings: '4m' must stay 0 (4 MiB pages are 32-bit paging's, paging32TraceArbitrary).
+   */
   readonly pageSizeWeights?: Partial<Readonly<Record<PageSize, number>>>;
   /**
    * Relative weights of frame placements: 'low' (first 16 MiB), 'below-4g' and 'above-4g' (within 64 MiB
@@ -132,7 +136,8 @@ export function resolveMappingSetConstraints(c: MappingSetConstraints = {}, buil
   const minMaxPhyAddr = requireIntegerIn(builder, 'maxPhyAddr.min', c.maxPhyAddr?.min ?? MIN_MAXPHYADDR, MIN_MAXPHYADDR, MAX_MAXPHYADDR);
   const maxMaxPhyAddr = requireIntegerIn(builder, 'maxPhyAddr.max', c.maxPhyAddr?.max ?? MAX_MAXPHYADDR, MIN_MAXPHYADDR, MAX_MAXPHYADDR);
   requireOrdered(builder, 'maxPhyAddr.min', minMaxPhyAddr, 'maxPhyAddr.max', maxMaxPhyAddr);
-  const pageSizeWeights = mergeWeights(builder, 'pageSizeWeights', { '4k': 2, '2m': 1 }, c.pageSizeWeights);
+  const pageSizeWeights = mergeWeights(builder, 'pageSizeWeights', { '4k': 2, '2m': 1, '4m': 0 }, c.pageSizeWeights);
+  if (pageSizeWeights['4m'] !== 0) reject(builder, "pageSizeWeights['4m'] must be 0: 4 MiB pages exist only under 32-bit paging (paging32TraceArbitrary)");
   const frameWeights = mergeWeights(builder, 'frameWeights', DEFAULT_FRAME_WEIGHTS, c.frameWeights);
   if (FRAME_CHOICES.every((k) => k === 'alias' || k === 'twin' || frameWeights[k] === 0))
     reject(builder, 'frameWeights must give a region (not only alias or twin) a positive weight');
