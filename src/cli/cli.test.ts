@@ -116,8 +116,9 @@ describe('fuzz', () => {
     cpSync(brokenOut, out, { recursive: true });
     const r = await run(['fuzz', '--machine', 'broken:large-offset-mask', '--properties', 'translation', '--runs', '1', '--seed', '8', '--workers', '0', '--out', out, '--json']);
     const summary = JSON.parse(r.out) as { replayed: { source: string; status: string }[] };
-    expect(summary.replayed.length).toBe(brokenJson.findings);
-    expect(summary.replayed.every((x) => x.source === 'previous' && x.status === 'reproduced')).toBe(true);
+    const previous = summary.replayed.filter((x) => x.source === 'previous');
+    expect(previous.length).toBe(brokenJson.findings);
+    expect(previous.every((x) => x.status === 'reproduced')).toBe(true);
   });
 
   it('replays committed regressions first, reproduced or not by the machine at hand', async () => {
