@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../config/run-config.ts';
-import { parseDuration } from './duration.ts';
+import { formatDuration, parseDuration } from './duration.ts';
 import { parsePropertyList, selectFamilies } from './family-selection.ts';
 import { isModuleSpec, normalizeSpec, resolveMachine } from './machine-spec.ts';
 import { runSeed } from './run-seed.ts';
@@ -30,6 +30,9 @@ describe('durations', () => {
     expect([parseDuration('90s'), parseDuration('10m'), parseDuration('2h'), parseDuration('1.5s'), parseDuration('250ms')]).toEqual([
       90_000, 600_000, 7_200_000, 1500, 250,
     ]);
+  });
+  it('print back in the largest whole unit', () => {
+    expect([7_200_000, 600_000, 90_000, 1500].map(formatDuration)).toEqual(['2h', '10m', '90s', '1500ms']);
   });
   it.each(['90', '10 minutes', '-5s', '0s', '1d', '', '9999h'])('reject %j', (text) => {
     expect(() => parseDuration(text)).toThrow(UsageError);

@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import { UsageError } from '../config/run-config.ts';
-import type { FindingMachine } from '../findings/finding.ts';
+import type { Finding, FindingMachine } from '../findings/finding.ts';
 import { FINDINGS_FOLDER, saveFinding, type StoredFinding } from '../findings/store.ts';
 import type { StopReason } from '../report/campaign-report.ts';
 import { writeReports } from '../report/write-reports.ts';
@@ -71,7 +71,7 @@ class Campaign {
     return next.done === true ? undefined : next.value;
   }
 
-  private save(finding: Parameters<typeof saveFinding>[1]): StoredFinding {
+  private save(finding: Finding): StoredFinding {
     const stored = saveFinding(join(this.options.out, FINDINGS_FOLDER), finding);
     this.options.onNote?.(`finding ${stored.id} saved: ${finding.bucket}`);
     return stored;
@@ -96,7 +96,8 @@ class Campaign {
     } else {
       const stored = result.finding === null ? null : this.save(result.finding);
       this.tally.addReplay({ ...result.record, reproduction: stored?.id ?? null }, stored);
-      this.options.onNote?.(`replayed ${result.record.id} (${result.record.source}): ${result.record.status.replace('-', ' ')}`);
+      const { id, source, status, note } = result.record;
+      this.options.onNote?.(`replayed ${id} (${source}): ${status === 'skipped' ? `skipped, ${note}` : status.replace('-', ' ')}`);
     }
     if (this.tally.findings.size >= this.options.maxFindings) this.halt('finding-limit');
   }

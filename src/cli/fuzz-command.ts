@@ -117,11 +117,18 @@ function summaryJson(result: CampaignResult, io: Io): object {
   };
 }
 
+const STOPPED: Record<CampaignResult['report']['outcome']['stopReason'], string> = {
+  completed: 'all runs done',
+  budget: 'time budget spent',
+  'finding-limit': 'stopped at --max-findings',
+  interrupted: 'interrupted',
+};
+
 function summaryText(result: CampaignResult): string {
   const r = result.report;
   const c = r.configuration;
   const lines = [
-    `campaign seed ${c.seed} on ${c.machine.name}: ${r.outcome.cases} cases in ${(r.timing.elapsedMs / 1000).toFixed(1)} s (${r.timing.casesPerSecond.toFixed(0)}/s), ${r.outcome.stopReason}`,
+    `campaign seed ${c.seed} on ${c.machine.name}: ${r.outcome.cases} cases in ${(r.timing.elapsedMs / 1000).toFixed(1)} s (${r.timing.casesPerSecond.toFixed(0)}/s), ${STOPPED[r.outcome.stopReason]}`,
   ];
   const reproduced = r.replayed.filter((x) => x.status === 'reproduced').length;
   if (r.replayed.length > 0) lines.push(`replayed ${r.replayed.length} earlier finding(s): ${reproduced} reproduced`);

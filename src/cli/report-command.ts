@@ -3,8 +3,7 @@
  * `xlatcheck report --merge DIR... [--out DIR]` merges shard reports into one folder.
  */
 import { resolve } from 'node:path';
-import { defaultOutFolder } from '../campaign/out-folder.ts';
-import { prepareOutFolder } from '../campaign/out-folder.ts';
+import { defaultOutFolder, prepareOutFolder } from '../campaign/out-folder.ts';
 import { UsageError } from '../config/run-config.ts';
 import { HTML_FILE } from '../report/campaign-report.ts';
 import { mergeCampaignFolders, rerenderHtml } from '../report/write-reports.ts';

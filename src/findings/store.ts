@@ -5,10 +5,10 @@
  */
 import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { ensureFolder } from './ensure-folder.ts';
 import type { Finding } from './finding.ts';
 import { findingId } from './finding-id.ts';
 import { FindingFormatError, validateFinding } from './validate-finding.ts';
-import { ensureFolder } from './ensure-folder.ts';
 
 export const FINDINGS_FOLDER = 'findings';
 

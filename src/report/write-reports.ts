@@ -4,6 +4,7 @@
  */
 import { copyFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureFolder } from '../findings/ensure-folder.ts';
 import type { Finding } from '../findings/finding.ts';
 import { FINDINGS_FOLDER, loadFinding, writeFileAtomic } from '../findings/store.ts';
 import { type CampaignReport, HTML_FILE, JUNIT_FILE, readReport, REPORT_FILE } from './campaign-report.ts';
@@ -11,7 +12,6 @@ import { type FindingLookup, renderHtml } from './html.ts';
 import { renderJunit } from './junit.ts';
 import { mergeReports } from './merge.ts';
 import { findingPath } from './replay-command.ts';
-import { ensureFolder } from '../findings/ensure-folder.ts';
 
 /** report.json text: stable key order, `timing` last so a diff of two runs ends with it. */
 export function renderJson(report: CampaignReport): string {
