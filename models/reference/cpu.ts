@@ -301,8 +301,16 @@ export class ReferenceProcessor implements Processor {
 
   /** Paging off: the physical address is the 32-bit linear address, no TLB, no fault. */
   private translateIdentity(va: number, access: Access): boolean {
-    this.view = this.frameFor(va >>> FRAME_SHIFT, access);
+    this.view = this.directFrame(va >>> FRAME_SHIFT, access);
     return true;
+  }
+
+  /**
+   * The backing store of a frame addressed with paging off. The same RAM as translated accesses here; a
+   * machine whose RAM interface adds a stage behind paging (models/variants/intermediate) bypasses it.
+   */
+  protected directFrame(frame: number, access: Access): FrameView | null {
+    return this.frameFor(frame, access);
   }
 
   private cacheSmallView(slot: number, access: Access): FrameView | null {

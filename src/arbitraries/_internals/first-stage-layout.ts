@@ -22,6 +22,8 @@ export interface PromotionCandidate {
   /** Intermediate address of the PDE that now points to the page table, and the entry's width. */
   readonly pdeAddress: number;
   readonly entryBytes: 4 | 8;
+  /** Intermediate address of the page table the PDE references. */
+  readonly pageTable: number;
   readonly pages: readonly PromotablePage[];
   /** The large leaf (R/W and U/S as the region's pages allow) that maps the region at intermediate `base`. */
   readonly leafFor: (base: number) => bigint;

@@ -506,6 +506,7 @@ class Paging32Encoder {
         linear: first.mapping.linear - (first.mapping.linear % PAGE_4M),
         bytes: PAGE_4M,
         pdeAddress: first.encoded.pdeAddress,
+        pageTable: table,
         entryBytes: 4,
         pages: pages.map((p) => ({ index: p.index, frame: p.pte - (p.pte % PAGE_4K) })),
         leafFor: (base) => BigInt(hugePde32For(base, { writable, user, global: false, accessed: false, dirty: false })),

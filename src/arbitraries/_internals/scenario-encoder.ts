@@ -17,8 +17,9 @@ import { type EncodedMapping, type EncodedPageTables, encodePageTables } from '.
 import { applyDefect, type EntryLevel, resolveDefect } from './defects.ts';
 import { seedValueAt, wordOf } from './data-seeding.ts';
 import { hasBit, leafBitsOf, leafFor, tablePdeFor, withBit, withFrame } from './entry-values.ts';
+import type { FirstStageLayout, LaidOutTrace, PromotionCandidate } from './first-stage-layout.ts';
 import { type FrameSpec, type PlacedFrame, resolveFrame } from './frame-spec.ts';
-import { HIGH_TABLE_POOL, inRange, isUsableFrame, LOW_TABLE_POOL } from './physical-layout.ts';
+import { HIGH_TABLE_POOL, inRange, isUsableFrame, LOW_TABLE_POOL, PDPT_PAGE } from './physical-layout.ts';
 import type { Action, Edit, EntryTarget, Invalidation, Probe, Scenario } from './scenario.ts';
 
 export interface EncodeOptions {
@@ -498,6 +499,51 @@ class ScenarioEncoder {
     };
   }
 
+  /**
+   * After `encode`: data ranges, table pages, the entries as last written, the registers at the end, and
+   * the page tables whose present 4 KiB pages one 2 MiB leaf could map instead (promotion).
+   */
+  layout(): FirstStageLayout {
+    const promotable: PromotionCandidate[] = [];
+    const byTable = new Map<number, MappingRef[]>();
+    for (const x of this.all) if (x.encoded.pageTable !== null) byTable.set(x.encoded.pageTable, [...(byTable.get(x.encoded.pageTable) ?? []), x]);
+    for (const [table, refs] of byTable) {
+      const first = refs[0] as MappingRef;
+      const pde = this.entry(first.encoded.pdeAddress);
+      if (!hasBit(pde, BIT.P) || hasBit(pde, BIT.PS) || (pde & 0x000ffffffffff000n) !== BigInt(table)) continue;
+      const pages = refs.map((x) => ({ index: Math.floor((x.mapping.linear % PAGE_2M) / PAGE_4K), pte: this.entry(x.encoded.leafAddress) })).filter((p) => hasBit(p.pte, BIT.P));
+      if (pages.length === 0) continue;
+      const bits = {
+        writable: hasBit(pde, BIT.RW) && pages.every((p) => hasBit(p.pte, BIT.RW)),
+        user: hasBit(pde, BIT.US) && pages.every((p) => hasBit(p.pte, BIT.US)),
+        global: false,
+        executeDisable: pages.some((p) => hasBit(p.pte, BIT.XD)),
+        accessed: false,
+        dirty: false,
+      };
+      promotable.push({
+        cr3: this.cr3Of(first.encoded.root),
+        linear: first.mapping.linear - (first.mapping.linear % PAGE_2M),
+        bytes: PAGE_2M,
+        pdeAddress: first.encoded.pdeAddress,
+        pageTable: table,
+        entryBytes: 8,
+        pages: pages.map((p) => ({ index: p.index, frame: Number(p.pte & 0x000ffffffffff000n) })),
+        leafFor: (base) => leafFor(base, true, bits),
+      });
+    }
+    return {
+      dataRanges: [
+        ...this.all.map((x) => ({ frame: x.mapping.frame, bytes: PAGE_BYTES[x.mapping.size] })),
+        ...this.state.extras.map((e) => ({ frame: e.frame, bytes: e.bytes })),
+      ],
+      tablePages: [PDPT_PAGE, ...this.tables.tablePages],
+      words: this.state.entries,
+      final: { cr0: this.cr0(), cr3: this.cr3Of(this.state.root), cr4: this.cr4() },
+      promotable,
+    };
+  }
+
   /** Page-table words as first written, then seeded data at every word an access step can reach. */
   private memory(initialEntries: ReadonlyMap<number, bigint>, registers: Registers, steps: readonly Step[]): MemoryWord[] {
     const words = new Map(initialEntries);
@@ -533,4 +579,11 @@ class ScenarioEncoder {
 
 export function encodeScenario(scenario: Scenario, options: EncodeOptions): Trace {
   return new ScenarioEncoder(scenario, options).encode();
+}
+
+/** The trace and what the two-stage generator needs to lay a second stage under it. @internal */
+export function encodeScenarioWithLayout(scenario: Scenario, options: EncodeOptions): LaidOutTrace<Trace> {
+  const encoder = new ScenarioEncoder(scenario, options);
+  const trace = encoder.encode();
+  return { trace, layout: encoder.layout() };
 }
