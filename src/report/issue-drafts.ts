@@ -49,6 +49,8 @@ export function issueDrafts(report: CampaignReport, dir: string, lookup: Finding
       '',
       ...(finding === null ? [] : ['```', finding.divergence.explanation, '```', '']),
       findingBlock,
+      '',
+      `<sub>${bucketMarker(key)}: xlatcheck's nightly workflow updates this issue when the bucket is found again.</sub>`,
     ].join('\n');
     return { key, marker: bucketMarker(key), title: title.length > MAX_TITLE ? title.slice(0, MAX_TITLE - 1) + '…' : title, body };
   });
