@@ -5,10 +5,13 @@
  * mutant no family catches is a gap in the harness, never a reason to drop the mutant.
  *
  * Layers: sparse RAM (ram.ts), the walker (walker-*.ts), the TLB (tlb.ts), and, at space level, the
- * kernel, the gate and the modules (system-*.ts).
+ * kernel, the gate and the modules (system-*.ts; gate steps in steppable-gate.ts).
  */
 import { type Mutant, type MutantLayer, MUTANT_LAYERS } from './mutant.ts';
 import { ramMutants } from './ram.ts';
+import { gateMutants } from './system-gate.ts';
+import { kernelMutants } from './system-kernel.ts';
+import { moduleMutants } from './system-modules.ts';
 import { tlbMutants } from './tlb.ts';
 import { walkerAddressMutants } from './walker-address.ts';
 import { walkerReservedMutants } from './walker-reserved.ts';
@@ -16,6 +19,7 @@ import { walkerRightsMutants } from './walker-rights.ts';
 import { walkerStatusBitMutants } from './walker-status-bits.ts';
 
 export { type Mutant, type MutantInfo, type MutantLayer, MUTANT_LAYERS, systemMutant, walkMutant } from './mutant.ts';
+export { SteppableGate } from './steppable-gate.ts';
 
 export const mutantCatalog: readonly Mutant[] = checkedCatalog([
   ...ramMutants,
@@ -24,6 +28,9 @@ export const mutantCatalog: readonly Mutant[] = checkedCatalog([
   ...walkerRightsMutants,
   ...walkerStatusBitMutants,
   ...tlbMutants,
+  ...kernelMutants,
+  ...gateMutants,
+  ...moduleMutants,
 ]);
 
 export function findMutant(name: string): Mutant | undefined {
