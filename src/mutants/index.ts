@@ -17,7 +17,7 @@ export {
   runKillMatrix,
   runMutant,
 } from './kill-matrix.ts';
-export { DEFAULT_CELL_RUNS, DEFAULT_CELL_SECONDS, DEFAULT_OUT, MUTANTS_USAGE, mutantsCommand, mutantsOptions, writeMatrixReports } from './mutants-command.ts';
+export { DEFAULT_CELL_RUNS, DEFAULT_CELL_SECONDS, DEFAULT_OTHER_CELL_SECONDS, DEFAULT_OUT, MUTANTS_USAGE, mutantsCommand, mutantsOptions, writeMatrixReports } from './mutants-command.ts';
 export { matrixProgress } from './progress.ts';
 export { renderHtml } from './render-html.ts';
 export { KILL_MATRIX_FORMAT, KILL_MATRIX_VERSION, renderJson } from './render-json.ts';

@@ -12,7 +12,13 @@ import { type MatrixTotals, matrixTotals } from './totals.ts';
 export type MatrixScope = 'matrix' | 'intended';
 
 export interface KillMatrixOptions {
+  /** The budget of the cell of the family meant for each mutant. */
   readonly budget: CellBudget;
+  /**
+   * Time budget of the other cells: they show which other families catch a mutant, and a lower cap keeps
+   * the slow space-level families from stretching a full matrix to hours.
+   */
+  readonly otherTimeLimitMs: number;
   /** Every applicable family, or only the one each mutant names. */
   readonly scope: MatrixScope;
   readonly mutants: readonly Mutant[];
@@ -50,6 +56,7 @@ export interface KillMatrix {
   readonly seed: number;
   readonly runs: number;
   readonly timeLimitMs: number;
+  readonly otherTimeLimitMs: number;
   readonly scope: MatrixScope;
   readonly families: readonly string[];
   readonly rows: readonly MutantRow[];
@@ -98,7 +105,9 @@ export async function runMutant(mutant: Mutant, options: KillMatrixOptions, prog
       cells.push(null);
       continue;
     }
-    const cell = await runCell(family, mutant, options.budget);
+    const timeLimitMs = family.name === mutant.family ? options.budget.timeLimitMs : Math.min(options.budget.timeLimitMs, options.otherTimeLimitMs);
+    const budget = { ...options.budget, timeLimitMs };
+    const cell = await runCell(family, mutant, budget);
     progress.cellDone?.(mutant, cell);
     cells.push(cell);
   }
@@ -117,6 +126,7 @@ export async function runKillMatrix(options: KillMatrixOptions, progress: KillMa
     seed: options.budget.seed,
     runs: options.budget.runs,
     timeLimitMs: options.budget.timeLimitMs,
+    otherTimeLimitMs: options.otherTimeLimitMs,
     scope: options.scope,
     families: options.families.map((f) => f.name),
     rows,

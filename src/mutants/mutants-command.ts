@@ -20,6 +20,7 @@ import { renderText } from './render-text.ts';
 
 export const DEFAULT_CELL_RUNS = 2000;
 export const DEFAULT_CELL_SECONDS = 30;
+export const DEFAULT_OTHER_CELL_SECONDS = 10;
 export const DEFAULT_OUT = join('reports', 'mutants');
 
 export const MUTANTS_USAGE = `usage: xlatcheck mutants [options]
@@ -30,7 +31,9 @@ failure, the size of the shrunk counterexample, and the totals against the targe
 
   --seed N            seed of every cell (default ${DEFAULT_SEED})
   --runs N            most runs per cell (default ${DEFAULT_CELL_RUNS})
-  --time-limit S      most seconds per cell, shrinking included (default ${DEFAULT_CELL_SECONDS})
+  --time-limit S      most seconds for the family meant for a mutant, shrinking included
+                      (default ${DEFAULT_CELL_SECONDS})
+  --other-time-limit S  most seconds for each other family (default ${DEFAULT_OTHER_CELL_SECONDS})
   --mutant NAME       only this mutant (repeatable; with or without the "mutant:" prefix)
   --layer LAYER       only mutants of this layer (repeatable: ${MUTANT_LAYERS.join(', ')})
   --family NAME       only this family (repeatable)
@@ -46,6 +49,7 @@ const OPTIONS = {
   seed: { type: 'string' },
   runs: { type: 'string' },
   'time-limit': { type: 'string' },
+  'other-time-limit': { type: 'string' },
   mutant: { type: 'string', multiple: true },
   layer: { type: 'string', multiple: true },
   family: { type: 'string', multiple: true },
@@ -88,6 +92,7 @@ export function mutantsOptions(args: readonly string[]): { options: KillMatrixOp
       runs: integerOption(p, 'runs', 1, 1_000_000) ?? DEFAULT_CELL_RUNS,
       timeLimitMs: (integerOption(p, 'time-limit', 1, 86_400) ?? DEFAULT_CELL_SECONDS) * 1000,
     },
+    otherTimeLimitMs: (integerOption(p, 'other-time-limit', 1, 86_400) ?? DEFAULT_OTHER_CELL_SECONDS) * 1000,
     scope: flag(p, 'intended-only') ? 'intended' : 'matrix',
     mutants: selectMutants(p),
     families: selectFamilies(p),

@@ -95,7 +95,7 @@ export function renderHtml(m: KillMatrix, title = 'xlatcheck mutant kill matrix'
     `<title>${escapeHtml(title)}</title>`,
     `<style>${CSS}</style></head><body>`,
     `<h1>${escapeHtml(title)}</h1>`,
-    `<p>${m.rows.length} mutants &times; ${m.families.length} families, seed ${m.seed}, budget ${m.runs} runs / ${formatMs(m.timeLimitMs)} per cell (${m.scope === 'intended' ? 'intended family only' : 'every applicable family'}). Cells: runs and time to the first failure &middot; steps/mappings of the shrunk counterexample; the outlined cell is the family meant to catch the mutant.</p>`,
+    `<p>${m.rows.length} mutants &times; ${m.families.length} families, seed ${m.seed}, budget ${m.runs} runs and ${formatMs(m.timeLimitMs)} per cell (${formatMs(m.otherTimeLimitMs)} for families other than the intended one) (${m.scope === 'intended' ? 'intended family only' : 'every applicable family'}). Cells: runs and time to the first failure &middot; steps/mappings of the shrunk counterexample; the outlined cell is the family meant to catch the mutant.</p>`,
     '<h2>Totals</h2>',
     totalsTable(m),
     '<h2>Matrix</h2>',

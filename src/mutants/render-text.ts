@@ -68,7 +68,7 @@ export function renderText(m: KillMatrix): string {
   const widths = m.families.map((f) => Math.max(f.length, 2));
   const header = [pad('mutant', nameWidth), pad('layer', 7), ...m.families.map((f, i) => pad(f, widths[i]!)), pad('killed by', 22), padLeft('runs', 6), padLeft('time', 9), padLeft('size', 6)].join(' ');
   return [
-    `mutant kill matrix: ${m.rows.length} mutants x ${m.families.length} families, seed ${m.seed}, budget ${m.runs} runs / ${formatMs(m.timeLimitMs)} per cell (${m.scope === 'intended' ? 'intended family only' : 'every applicable family'})`,
+    `mutant kill matrix: ${m.rows.length} mutants x ${m.families.length} families, seed ${m.seed}, budget ${m.runs} runs and ${formatMs(m.timeLimitMs)} per cell (${formatMs(m.otherTimeLimitMs)} for families other than the intended one) (${m.scope === 'intended' ? 'intended family only' : 'every applicable family'})`,
     '',
     header,
     '-'.repeat(header.length),
