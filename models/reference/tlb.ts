@@ -42,6 +42,8 @@ export const DEFAULT_TLB_GEOMETRY: TlbGeometry = { smallSets: 64, smallWays: 4, 
 export const FRAMES_PER_LARGE_PAGE = PAE_INDEX.ENTRIES_PER_TABLE;
 
 const INVALID = -1;
+/** The tag of an empty slot (for subclasses that manage slots themselves). */
+export const TLB_INVALID_TAG = INVALID;
 const SMALL_SHIFT = PAE_INDEX.PTE_SHIFT;
 const LARGE_SHIFT = PAE_INDEX.PDE_SHIFT;
 
@@ -84,13 +86,13 @@ export class Tlb {
   /** View of frame i of the 2 MiB entry in slot s at index s * FRAMES_PER_LARGE_PAGE + i. */
   readonly largeView: (FrameView | null)[];
 
-  private readonly smallSetMask: number;
-  private readonly smallWays: number;
-  private readonly largeSetMask: number;
-  private readonly largeWays: number;
+  protected readonly smallSetMask: number;
+  protected readonly smallWays: number;
+  protected readonly largeSetMask: number;
+  protected readonly largeWays: number;
   /** Next way to replace, per set. */
-  private readonly smallNext: Uint8Array;
-  private readonly largeNext: Uint8Array;
+  protected readonly smallNext: Uint8Array;
+  protected readonly largeNext: Uint8Array;
 
   constructor(geometry: TlbGeometry = DEFAULT_TLB_GEOMETRY) {
     this.geometry = checkGeometry(geometry);
