@@ -24,3 +24,4 @@ export { KILL_MATRIX_FORMAT, KILL_MATRIX_VERSION, renderJson } from './render-js
 export { renderText } from './render-text.ts';
 export { type CellBudget, type CellResult, runCell } from './run-cell.ts';
 export { type MatrixTotals, matrixTotals, median, TARGETS, type TargetCheck } from './totals.ts';
+export { stepsAfterDeletion } from './step-deletion.ts';

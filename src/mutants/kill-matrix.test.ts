@@ -23,6 +23,7 @@ function cell(family: string, killed: boolean, timeToKillMs: number | null = nul
     interrupted: false,
     shrinks: 0,
     shrunk: killed ? { steps, mappings: 1 } : null,
+    stepsNeeded: killed ? Math.min(steps, 4) : null,
     divergence: killed ? { kind: 'observation', signature: 'load: expected value, got value' } : null,
     counterexample: killed ? 'trace' : null,
     replayPath: killed ? '0:0' : null,
@@ -81,6 +82,7 @@ describe('totals', () => {
     expect(t.worstTimeToKillMs.value).toBe(30);
     expect(t.shortCounterexamples).toBe(2);
     expect(t.shortShare.value).toBeCloseTo(2 / 3);
+    expect(t.shortAfterDeletion).toBe(3);
     expect(median([4, 1, 3, 2])).toBe(2.5);
     expect(median([])).toBeNull();
   });

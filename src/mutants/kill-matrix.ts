@@ -50,6 +50,8 @@ export interface MutantRow {
   readonly runsToKill: number | null;
   readonly timeToKillMs: number | null;
   readonly shrunk: CaseSize | null;
+  /** The deciding cell's steps after step deletion (a diagnostic of the shrinker). */
+  readonly stepsNeeded: number | null;
 }
 
 export interface KillMatrix {
@@ -94,6 +96,7 @@ export function mutantRow(mutant: Mutant, cells: readonly (CellResult | null)[])
     runsToKill: deciding?.runs ?? null,
     timeToKillMs: deciding?.timeToKillMs ?? null,
     shrunk: deciding?.shrunk ?? null,
+    stepsNeeded: deciding?.stepsNeeded ?? null,
   };
 }
 

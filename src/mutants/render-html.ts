@@ -48,6 +48,7 @@ function totalsTable(m: KillMatrix): string {
     targetRow('median time to kill', formatMs(t.medianTimeToKillMs.value), `&le; ${formatMs(TARGETS.medianTimeToKillMs)}`, t.medianTimeToKillMs),
     targetRow('worst time to kill', formatMs(t.worstTimeToKillMs.value), `&le; ${formatMs(TARGETS.worstTimeToKillMs)}`, t.worstTimeToKillMs),
     targetRow(`shrunk to &le; ${TARGETS.shortSteps} steps`, `${t.shortCounterexamples}/${t.killed} = ${percent(t.shortShare.value)}`, `&ge; ${percent(TARGETS.shortShare)}`, t.shortShare),
+    `<tr><th>&le; ${TARGETS.shortSteps} steps after step deletion</th><td class="num">${t.shortAfterDeletion}/${t.killed}</td><td>diagnostic of the shrinker</td><td></td></tr>`,
     `<tr><th>killed by the intended family</th><td class="num">${t.killedByIntended}/${t.nonEquivalent}</td><td></td><td></td></tr>`,
     `<tr><th>equivalent mutants</th><td class="num">${t.equivalent}</td><td>not counted</td><td></td></tr>`,
     '</table>',
@@ -82,7 +83,7 @@ function mutantSection(r: MutantRow): string {
     r.equivalent === null ? '' : `<p class="eq">Equivalent: ${escapeHtml(r.equivalent)}</p>`,
     ...killers.map(
       (c) =>
-        `<details><summary>${escapeHtml(c.family)}: ${escapeHtml(c.divergence?.signature ?? '')} &mdash; run ${c.runs}, ${formatMs(c.timeToKillMs)}, shrunk to ${c.shrunk?.steps ?? 0} steps / ${c.shrunk?.mappings ?? 0} mappings</summary>` +
+        `<details><summary>${escapeHtml(c.family)}: ${escapeHtml(c.divergence?.signature ?? '')} &mdash; run ${c.runs}, ${formatMs(c.timeToKillMs)}, shrunk to ${c.shrunk?.steps ?? 0} steps / ${c.shrunk?.mappings ?? 0} mappings${c.stepsNeeded === null ? '' : ` (${c.stepsNeeded} after step deletion)`}</summary>` +
         `<pre>${escapeHtml(c.counterexample ?? '')}</pre><p>replay path: <code>${escapeHtml(c.replayPath ?? '')}</code></p></details>`,
     ),
   ].join('\n');

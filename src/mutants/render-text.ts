@@ -37,7 +37,8 @@ function rowLine(row: MutantRow, families: readonly string[], nameWidth: number,
   const status = row.equivalent !== null ? (row.killed ? 'EQUIVALENT, yet killed' : 'equivalent') : row.killed ? (row.killer ?? '') : 'SURVIVED';
   const runs = row.runsToKill === null ? '-' : String(row.runsToKill);
   const size = row.shrunk === null ? '-' : `${row.shrunk.steps}/${row.shrunk.mappings}`;
-  return [pad(shortName(row.name), nameWidth), pad(row.layer, 7), ...cells, pad(status, 22), padLeft(runs, 6), padLeft(formatMs(row.timeToKillMs), 9), padLeft(size, 6)].join(' ');
+  const needed = row.stepsNeeded === null ? '' : ` (${row.stepsNeeded})`;
+  return [pad(shortName(row.name), nameWidth), pad(row.layer, 7), ...cells, pad(status, 22), padLeft(runs, 6), padLeft(formatMs(row.timeToKillMs), 9), padLeft(size, 6) + needed].join(' ');
 }
 
 function percent(value: number | null): string {
@@ -58,6 +59,7 @@ export function totalsLines(m: KillMatrix): string[] {
     `  median time to kill    ${formatMs(t.medianTimeToKillMs.value)}   target <= ${formatMs(TARGETS.medianTimeToKillMs)}: ${verdict(t.medianTimeToKillMs)}`,
     `  worst time to kill     ${formatMs(t.worstTimeToKillMs.value)}   target <= ${formatMs(TARGETS.worstTimeToKillMs)}: ${verdict(t.worstTimeToKillMs)}`,
     `  shrunk <= ${TARGETS.shortSteps} steps       ${t.shortCounterexamples}/${t.killed} = ${percent(t.shortShare.value)}   target >= ${percent(TARGETS.shortShare)}: ${verdict(t.shortShare)}`,
+    `  (after step deletion   ${t.shortAfterDeletion}/${t.killed}: what a shrinker that could delete any step would reach)`,
     ...(t.survivors.length > 0 ? [`  survivors (gaps in the harness): ${t.survivors.map(shortName).join(', ')}`] : []),
     ...(t.equivalentKilled.length > 0 ? [`  equivalent yet killed (check the mutant or the specification): ${t.equivalentKilled.map(shortName).join(', ')}`] : []),
   ];
@@ -75,7 +77,8 @@ export function renderText(m: KillMatrix): string {
     ...m.rows.map((r) => rowLine(r, m.families, nameWidth, widths)),
     '',
     'K killed, . survived the budget, - not applicable or not run, * the family meant to catch the mutant;',
-    'runs and time to the first failure of the deciding family; size = steps/mappings of its shrunk counterexample',
+    'runs and time to the first failure of the deciding family; size = steps/mappings of its shrunk counterexample,',
+    'and in parentheses the steps left after deleting every step the failure does not need (a diagnostic of the shrinker)',
     '',
     ...totalsLines(m),
     '',

@@ -9,6 +9,7 @@ import { fastCheckSeed } from '../config/run-config.ts';
 import type { AnyFamily, MachineUnderTest } from '../properties/family.ts';
 import { checkCase, PropertyFailure, readableArbitrary } from '../properties/property.ts';
 import { type CaseSize, caseSize } from './case-size.ts';
+import { stepsAfterDeletion } from './step-deletion.ts';
 
 export interface CellBudget {
   readonly seed: number;
@@ -32,6 +33,11 @@ export interface CellResult {
   readonly shrinks: number;
   /** Size of the shrunk counterexample; null when not killed. */
   readonly shrunk: CaseSize | null;
+  /**
+   * Steps left when single steps are deleted from the shrunk trace while it still fails (step-deletion.ts):
+   * a diagnostic of the shrinker; null when not killed or not a trace.
+   */
+  readonly stepsNeeded: number | null;
   /** The divergence of the shrunk counterexample: its kind and bucket signature. */
   readonly divergence: { readonly kind: string; readonly signature: string } | null;
   /** The readable shrunk counterexample and fast-check's replay path. */
@@ -65,7 +71,7 @@ export async function runCell(family: AnyFamily, machine: MachineUnderTest, budg
   const totalMs = performance.now() - start;
   const base = { family: family.name, totalMs, interrupted: details.interrupted, shrinks: details.numShrinks };
   if (!details.failed || first.at === null || details.counterexample === null) {
-    return { ...base, killed: false, runs: details.numRuns, timeToKillMs: null, shrunk: null, divergence: null, counterexample: null, replayPath: null };
+    return { ...base, killed: false, runs: details.numRuns, timeToKillMs: null, shrunk: null, stepsNeeded: null, divergence: null, counterexample: null, replayPath: null };
   }
   const [shrunkCase] = details.counterexample;
   const failure = details.errorInstance instanceof PropertyFailure ? details.errorInstance : null;
@@ -75,6 +81,7 @@ export async function runCell(family: AnyFamily, machine: MachineUnderTest, budg
     runs: first.run,
     timeToKillMs: first.at,
     shrunk: caseSize(shrunkCase),
+    stepsNeeded: await stepsAfterDeletion(family, machine, shrunkCase),
     divergence: failure === null ? { kind: 'exception', signature: String(details.errorInstance) } : { kind: failure.divergence.kind, signature: failure.divergence.signature },
     counterexample: family.format(shrunkCase),
     replayPath: details.counterexamplePath,

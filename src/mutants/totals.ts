@@ -39,6 +39,11 @@ export interface MatrixTotals {
   /** Killed mutants whose shrunk counterexample has at most TARGETS.shortSteps steps. */
   readonly shortCounterexamples: number;
   readonly shortShare: TargetCheck;
+  /**
+   * Diagnostic, not a target: killed mutants whose counterexample would have at most TARGETS.shortSteps
+   * steps if the shrinker deleted every step the failure does not need (step-deletion.ts).
+   */
+  readonly shortAfterDeletion: number;
 }
 
 export function median(values: readonly number[]): number | null {
@@ -74,5 +79,6 @@ export function matrixTotals(rows: readonly MutantRow[]): MatrixTotals {
     worstTimeToKillMs: atMost(times.length === 0 ? null : Math.max(...times), TARGETS.worstTimeToKillMs),
     shortCounterexamples: short,
     shortShare: atLeast(killed.length === 0 ? null : short / killed.length, TARGETS.shortShare),
+    shortAfterDeletion: killed.filter((r) => (r.stepsNeeded ?? r.shrunk?.steps ?? Infinity) <= TARGETS.shortSteps).length,
   };
 }
