@@ -5,11 +5,14 @@
  */
 import { createJobExecutor, type ExecutorInit, type Job, type JobExecutor, type JobResult } from './job.ts';
 
-export type LostReason = 'timeout' | 'crash' | 'stopped';
+/** `retry`: the job never started (it waited behind one that was lost) and must be run again. */
+export type LostReason = 'timeout' | 'crash' | 'stopped' | 'retry';
 
 export type LaneResult = JobResult | { readonly kind: 'lost'; readonly reason: LostReason; readonly message: string };
 
 export interface Lane {
+  /** How many jobs the lane takes at once (it runs them one after the other). */
+  readonly depth: number;
   /** Prepares the lane (loads the machine and families); rejects if they cannot be loaded. */
   start(): Promise<void>;
   run(job: Job, timeoutMs: number): Promise<LaneResult>;
@@ -22,6 +25,7 @@ export interface Lane {
  * hangs synchronously cannot be interrupted here; one that never settles its promise is timed out.
  */
 export class InProcessLane implements Lane {
+  readonly depth = 1;
   private executor: JobExecutor | null = null;
   private abandon: ((r: LaneResult) => void) | null = null;
 

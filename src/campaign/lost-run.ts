@@ -13,7 +13,7 @@ export function lostRunFinding(
   family: AnyFamily,
   index: number,
   campaign: { readonly seed: number; readonly machine: FindingMachine },
-  reason: Exclude<LostReason, 'stopped'>,
+  reason: Exclude<LostReason, 'stopped' | 'retry'>,
   message: string,
 ): Finding {
   const kind = reason === 'timeout' ? 'timeout' : 'worker-crash';

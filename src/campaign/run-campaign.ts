@@ -40,6 +40,8 @@ class Campaign {
   private readonly startedAt = new Date();
   private readonly started = Date.now();
   private readonly timers: NodeJS.Timeout[] = [];
+  /** Jobs that never started because the one ahead of them in a worker was lost. */
+  private readonly retries: Job[] = [];
   private stopReason: StopReason | null = null;
   private lanes: Lane[] = [];
 
@@ -67,6 +69,8 @@ class Campaign {
 
   private nextJob(): Job | undefined {
     if (this.stopReason !== null) return undefined;
+    const retry = this.retries.shift();
+    if (retry !== undefined) return retry;
     const next = this.jobs.next();
     return next.done === true ? undefined : next.value;
   }
@@ -80,6 +84,10 @@ class Campaign {
   private record(job: Job, result: LaneResult): void {
     if (result.kind === 'lost') {
       if (result.reason === 'stopped') return; // abandoned at the stop: neither counted nor saved
+      if (result.reason === 'retry') {
+        this.retries.push(job);
+        return;
+      }
       if (job.kind === 'run') {
         const family = this.selection.families.find((f) => f.name === job.property);
         if (family === undefined) throw new Error(`internal: no family ${job.property}`);
@@ -148,7 +156,7 @@ class Campaign {
     this.lanes = count === 0 ? [new InProcessLane(full)] : Array.from({ length: count }, () => new ThreadLane(full));
     try {
       await Promise.all(this.lanes.map((l) => l.start()));
-      await Promise.all(this.lanes.map((l) => this.drive(l)));
+      await Promise.all(this.lanes.flatMap((l) => Array.from({ length: l.depth }, () => this.drive(l))));
     } finally {
       for (const t of this.timers) clearTimeout(t);
       await Promise.all(this.lanes.map((l) => l.close()));

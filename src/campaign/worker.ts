@@ -1,6 +1,7 @@
 /**
- * A campaign worker thread: builds a job executor from workerData, says it is ready, then answers each
- * job message with its result. Jobs arrive one at a time per worker.
+ * A campaign worker thread: builds a job executor from workerData, says it is ready, then runs the jobs it
+ * is sent one at a time, in order (a machine need not be reentrant). It says when it starts each job, so
+ * the campaign times the job itself and not its wait in the queue.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createJobExecutor, type ExecutorInit, type Job, type JobExecutor } from './job.ts';
@@ -9,6 +10,7 @@ export type ToWorker = { readonly id: number; readonly job: Job };
 export type FromWorker =
   | { readonly kind: 'ready' }
   | { readonly kind: 'init-error'; readonly message: string }
+  | { readonly kind: 'started'; readonly id: number }
   | { readonly kind: 'result'; readonly id: number; readonly result: unknown }
   | { readonly kind: 'job-error'; readonly id: number; readonly message: string };
 
@@ -27,9 +29,17 @@ try {
   port.postMessage({ kind: 'init-error', message: messageOf(error) } satisfies FromWorker);
 }
 
+async function run(message: ToWorker): Promise<void> {
+  port?.postMessage({ kind: 'started', id: message.id } satisfies FromWorker);
+  try {
+    const result = await executor(message.job);
+    port?.postMessage({ kind: 'result', id: message.id, result } satisfies FromWorker);
+  } catch (error) {
+    port?.postMessage({ kind: 'job-error', id: message.id, message: messageOf(error) } satisfies FromWorker);
+  }
+}
+
+let queue = Promise.resolve();
 port.on('message', (message: ToWorker) => {
-  executor(message.job).then(
-    (result) => port.postMessage({ kind: 'result', id: message.id, result } satisfies FromWorker),
-    (error: unknown) => port.postMessage({ kind: 'job-error', id: message.id, message: messageOf(error) } satisfies FromWorker),
-  );
+  queue = queue.then(() => run(message));
 });

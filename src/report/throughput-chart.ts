@@ -52,7 +52,7 @@ export function renderThroughputChart(series: readonly ThroughputSeries[]): stri
     (s, i) => `<text x="${PAD.left + 8 + i * 140}" y="${HEIGHT - 6}" style="fill:${COLOURS[i % COLOURS.length]}">${escapeXml(s.label)}</text>`,
   );
   return (
-    `<svg id="throughput-chart" role="img" aria-label="cases per second over time" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" xmlns="http://www.w3.org/2000/svg">` +
+    `<svg id="throughput-chart" role="img" aria-label="cases per second over time" viewBox="0 0 ${WIDTH} ${HEIGHT}" style="width:100%;max-width:${WIDTH * 1.4}px;height:auto" xmlns="http://www.w3.org/2000/svg">` +
     ticks.join('') +
     `<line x1="${PAD.left}" x2="${PAD.left}" y1="${PAD.top}" y2="${HEIGHT - PAD.bottom}" stroke="#8a93a3"/>` +
     `<line x1="${PAD.left}" x2="${WIDTH - PAD.right}" y1="${HEIGHT - PAD.bottom}" y2="${HEIGHT - PAD.bottom}" stroke="#8a93a3"/>` +
