@@ -1,0 +1,80 @@
+/**
+ * Which guest window a trace runs from: a trace already adapted names its own (its page tables map it);
+ * otherwise the first window, in order of preference, that costs the trace least: one whose slot no page
+ * directory of the trace uses; then one whose directories lie below 4 GiB (QEMU 7.2 reads paging
+ * structures above 4 GiB at the wrong address, known-deviations.ts, and would lose the window: such
+ * directories have to move); then the fewest dropped steps and replaced PDPTEs. A pure function of the
+ * trace, so a trace adapts the same way in any batch, worker or shard.
+ */
+import { PAGE_2M } from '../../src/arch/entry-layout.ts';
+import { type AccessStep, isAccessStep, type Trace } from '../../src/machine/trace.ts';
+import { type Window, WINDOWS, slotRegion, windowEntryAddress } from './guest-window.ts';
+import type { PagingClosure } from './paging-closure.ts';
+import { isPresent, pdpteUsable } from './entry-bits.ts';
+import type { TraceWords } from './trace-words.ts';
+
+/** The window an adapted trace already maps (its PDE sits at the window's index in some page). */
+export function mappedWindow(trace: Trace): Window | null {
+  for (const w of WINDOWS) {
+    const pde = w.pde.toString(16);
+    const marker = trace.memory.some((word) => word.value === `0x${pde}` && (word.pa % 4096) / 8 === w.index);
+    if (marker) return w;
+  }
+  return null;
+}
+
+/** Linear 2 MiB regions an access touches. */
+export function accessRegions(step: AccessStep): number[] {
+  const first = Math.floor(step.va / PAGE_2M);
+  const last = Math.floor(((step.va + step.size - 1) >>> 0) / PAGE_2M);
+  return first === last ? [first] : [first, last];
+}
+
+interface Cost {
+  readonly window: Window;
+  /** Page-directory words of the trace in the window's slot: mappings that would be evicted. */
+  readonly evictions: number;
+  /** Directories at the window's PDPTE index above 4 GiB, which would have to move below it. */
+  readonly lowered: number;
+  readonly lost: number;
+}
+
+const FOUR_GIB = 2 ** 32;
+
+/** The page directories that hold the window's PDE: those some PDPTE at the window's index points to. */
+export function windowDirectories(w: Window, closure: PagingClosure): number[] {
+  return [...closure.directories].filter(([, reaching]) => reaching.has(w.quarter)).map(([pd]) => pd);
+}
+
+function cost(w: Window, trace: Trace, words: TraceWords, closure: PagingClosure, paging: readonly boolean[]): Cost {
+  let evictions = 0;
+  let lowered = 0;
+  const quarters = new Set<number>([w.quarter]);
+  for (const pd of windowDirectories(w, closure)) {
+    if (words.everNonzero(windowEntryAddress(w, pd))) evictions++;
+    if (pd >= FOUR_GIB) lowered++;
+    for (const q of closure.directories.get(pd) ?? []) quarters.add(q);
+  }
+  const slots = new Set([...quarters].map((q) => slotRegion(w, q)));
+  let lost = 0;
+  trace.steps.forEach((s, i) => {
+    if (isAccessStep(s) && paging[i] === true && accessRegions(s).some((r) => slots.has(r))) lost++;
+  });
+  for (const base of closure.pdpts) {
+    const pa = base + 8 * w.quarter;
+    if (words.valuesAt(pa).some((v) => isPresent(v) && !pdpteUsable(v))) lost++;
+  }
+  return { window: w, evictions, lowered, lost };
+}
+
+function better(a: Cost, b: Cost): boolean {
+  if (a.evictions !== b.evictions) return a.evictions < b.evictions;
+  if (a.lowered !== b.lowered) return a.lowered < b.lowered;
+  return a.lost < b.lost;
+}
+
+export function chooseWindow(trace: Trace, words: TraceWords, closure: PagingClosure, paging: readonly boolean[]): Window {
+  const costs = WINDOWS.map((w) => cost(w, trace, words, closure, paging));
+  const best = costs.reduce((a, b) => (better(b, a) ? b : a));
+  return best.window;
+}

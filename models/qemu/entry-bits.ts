@@ -1,0 +1,38 @@
+/**
+ * Reading PAE paging-structure entries as the adapter needs to (SDM 4.4.2, Tables 4-8 to 4-11): present or
+ * not, where they point, and whether the processor would load a PDPTE without #GP. Bit positions come
+ * from src/arch/entry-layout.ts.
+ */
+import { BIT, HIGHEST_ADDRESS_BIT_LIMIT, PDPTE_LOW_RESERVED_BITS } from '../../src/arch/entry-layout.ts';
+import { QEMU_MAXPHYADDR } from './guest-abi.ts';
+
+const bit = (v: bigint, position: number): boolean => ((v >> BigInt(position)) & 1n) === 1n;
+
+export const isPresent = (v: bigint): boolean => bit(v, BIT.P);
+export const isLarge = (v: bigint): boolean => bit(v, BIT.PS);
+
+/** Bits low..high inclusive. */
+export function bitRange(low: number, high: number): bigint {
+  if (high < low) return 0n;
+  return ((1n << BigInt(high - low + 1)) - 1n) << BigInt(low);
+}
+
+/**
+ * Whether a present entry's address field is valid at MAXPHYADDR `m`: no bit from m to 62 set (SDM Tables
+ * 4-8 to 4-11). Other reserved bits (PDPTE bits 2..1 and 8..5, a 2 MiB PDE's bits 20..13, XD) do not
+ * change where the entry points, so the closure follows the entry anyway: QEMU may.
+ */
+export function addressValid(v: bigint, m: number): boolean {
+  return (v & bitRange(m, HIGHEST_ADDRESS_BIT_LIMIT)) === 0n;
+}
+
+/** The address an entry holds: bits m-1..12 (a 2 MiB frame also keeps its PAT bit 12; callers mask). */
+export function entryAddress(v: bigint, m: number): number {
+  return Number(v & bitRange(12, m - 1));
+}
+
+/** A PDPTE the processor loads without #GP and that points to a directory (SDM 4.4.1, Table 4-8). */
+export function pdpteUsable(v: bigint): boolean {
+  if (!isPresent(v) || !addressValid(v, QEMU_MAXPHYADDR) || (v >> 63n) !== 0n) return false;
+  return PDPTE_LOW_RESERVED_BITS.every((b) => ((v >> BigInt(b)) & 1n) === 0n);
+}

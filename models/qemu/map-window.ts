@@ -1,0 +1,88 @@
+/**
+ * Maps the guest window into every address space of a relocated trace, and removes what would reach
+ * it: for each PDPT the trace's CR3 values select, the PDPTE at the window's index either points to a
+ * directory (which gets the window's PDE) or is made to point to the window's own directory; accesses
+ * that could translate through the window's slot are dropped, since they would read or write the guest.
+ *
+ * A PDPTE that was not present becomes present: accesses there still fault not-present, one level lower,
+ * with the same error code and CR2 (SDM 4.7). A PDPTE with reserved bits cannot stay, or QEMU, which
+ * reads PDPTEs from memory at each walk, would lose the window: it is replaced, and its #GP is not
+ * checked (counted as window-pdpte-replaced).
+ */
+import { bigIntFromHex, hexFromBigInt } from '../../src/arch/word.ts';
+import type { MemoryWord, Step, Trace } from '../../src/machine/trace.ts';
+import { isAccessStep } from '../../src/machine/trace.ts';
+import type { AdaptationCounts } from './adaptation-counts.ts';
+import { accessRegions } from './choose-window.ts';
+import { QEMU_MAXPHYADDR } from './guest-abi.ts';
+import { slotRegion, type Window, windowEntryAddress } from './guest-window.ts';
+import { pdptBases } from './paging-closure.ts';
+import { entryAddress, isPresent, pdpteUsable } from './entry-bits.ts';
+
+export function mapWindow(trace: Trace, w: Window, paging: readonly boolean[], counts: AdaptationCounts): Trace {
+  const image = new Map(trace.memory.map((word) => [word.pa, bigIntFromHex(word.value)] as const));
+  const steps: Step[] = [...trace.steps];
+  const directories = new Set<number>();
+  let changed = false;
+  const pdpteLocations = new Set(pdptBases(trace).map((base) => base + 8 * w.quarter));
+
+  const keepOrReplace = (v: bigint): bigint => {
+    if (pdpteUsable(v)) {
+      directories.add(entryAddress(v, QEMU_MAXPHYADDR));
+      return v;
+    }
+    counts.add(isPresent(v) ? 'window-pdpte-replaced' : 'window-pdpte-added');
+    directories.add(w.directory);
+    return w.pdpte;
+  };
+  for (const pa of pdpteLocations) {
+    const before = image.get(pa) ?? 0n;
+    const after = keepOrReplace(before);
+    if (after !== before) image.set(pa, after);
+  }
+  steps.forEach((s, i) => {
+    if (s.op !== 'write-phys' || !pdpteLocations.has(s.pa)) return;
+    const after = keepOrReplace(bigIntFromHex(s.value));
+    if (after !== bigIntFromHex(s.value)) steps[i] = { ...s, value: hexFromBigInt(after) };
+  });
+
+  for (const pd of directories) {
+    const pa = windowEntryAddress(w, pd);
+    const before = image.get(pa) ?? 0n;
+    let evicted = before !== 0n && before !== w.pde;
+    steps.forEach((s, i) => {
+      if (s.op === 'write-phys' && s.pa === pa && bigIntFromHex(s.value) !== w.pde) {
+        steps[i] = { ...s, value: hexFromBigInt(w.pde) };
+        evicted = true;
+      }
+    });
+    if (evicted) counts.add('window-mapping-evicted');
+    if (before !== w.pde) {
+      image.set(pa, w.pde);
+      changed = true;
+    }
+  }
+  if (changed) counts.add('window-mapped');
+
+  const slots = reachableSlots(trace, image, steps, directories, w);
+  const kept = steps.filter((s, i) => !(isAccessStep(s) && paging[i] === true && accessRegions(s).some((r) => slots.has(r))));
+  counts.add('window-step-dropped', steps.length - kept.length);
+
+  const memory: MemoryWord[] = [...image.entries()]
+    .filter(([, v]) => v !== 0n)
+    .sort((a, b) => a[0] - b[0])
+    .map(([pa, v]) => ({ pa, value: hexFromBigInt(v) }));
+  return { ...trace, memory, steps: kept };
+}
+
+/** Linear 2 MiB regions whose translation may go through the window's PDE, in any root and at any time. */
+function reachableSlots(trace: Trace, image: ReadonlyMap<number, bigint>, steps: readonly Step[], directories: ReadonlySet<number>, w: Window): Set<number> {
+  const slots = new Set<number>([slotRegion(w, w.quarter)]);
+  for (const base of pdptBases(trace))
+    for (let q = 0; q < 4; q++) {
+      const pa = base + 8 * q;
+      const values = [image.get(pa) ?? 0n, ...steps.flatMap((s) => (s.op === 'write-phys' && s.pa === pa ? [bigIntFromHex(s.value)] : []))];
+      if (values.some((v) => isPresent(v) && directories.has(entryAddress(v, QEMU_MAXPHYADDR)))) slots.add(slotRegion(w, q));
+    }
+  return slots;
+}

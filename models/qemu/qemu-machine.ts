@@ -1,0 +1,188 @@
+/**
+ * QEMU's x86 MMU (software emulation) as a machine under the walk-level contract. A batch of traces is
+ * written into a fresh guest RAM file, one QEMU boots the guest (guest/guest.asm), which runs the traces
+ * one after another, and the observations and final memory are read back after it exits. Batches are cut
+ * to fit the staging area and run on up to one QEMU per core.
+ *
+ * The machine runs only traces QEMU can represent: `adapt` makes any trace one of those, and callers
+ * check the adapted trace. A boot that hangs, crashes or triple-faults costs the trace it was running a
+ * machine error (with the reason); the traces after it run again in a new boot.
+ */
+import { availableParallelism } from 'node:os';
+import type { Adaptation, BatchOutcome, Machine } from '../../src/machine/machine.ts';
+import type { MachineResult } from '../../src/machine/observation.ts';
+import type { Trace } from '../../src/machine/trace.ts';
+import { adaptForQemu } from './adapt.ts';
+import { findQemu, qemuUnavailableReason } from './availability.ts';
+import { type BatchReadout, readBatch, STAGING_CAPACITY, type StagedTrace, stagedBytes, writeBatch } from './batch-layout.ts';
+import { mappedWindow } from './choose-window.ts';
+import { EXIT_CODE, exitStatusOf, TRACE_STATUS } from './guest-abi.ts';
+import { GUEST_BINARY } from './guest/assemble.ts';
+import { decodeTrace } from './observations.ts';
+import { boot, type BootOutcome } from './qemu-process.ts';
+import { RamFile } from './ram-file.ts';
+import { readBackPages } from './read-back-pages.ts';
+
+export interface QemuMachineOptions {
+  /** QEMU processes a batch may use at once. Default: one per core. */
+  readonly processes?: number;
+  /** Most traces in one boot. Default 256. */
+  readonly tracesPerBoot?: number;
+  /** Timeout of one boot, before an allowance per step. Default 15 s. */
+  readonly bootTimeoutMs?: number;
+  /** The multiboot image to boot instead of the guest (tests of hangs and crashes). */
+  readonly kernel?: string;
+  /** The qemu-system-i386 binary; default: findQemu(). */
+  readonly qemu?: string;
+}
+
+/** A machine error from run(): checkTrace reports it as a divergence of kind machine-error. */
+export class QemuMachineError extends Error {
+  override readonly name = 'QemuMachineError';
+}
+
+/** Per-step allowance on top of the boot timeout, generous for a loaded CI machine. */
+const TIMEOUT_PER_STEP_MS = 2;
+
+type Slot = BatchOutcome | null;
+
+export class QemuMachine implements Machine {
+  readonly name = 'qemu';
+  private readonly processes: number;
+  private readonly tracesPerBoot: number;
+  private readonly bootTimeoutMs: number;
+  private readonly kernel: string;
+  private readonly qemu: string | null;
+  private bootCount = 0;
+
+  constructor(options: QemuMachineOptions = {}) {
+    this.processes = Math.max(1, options.processes ?? availableParallelism());
+    this.tracesPerBoot = Math.max(1, options.tracesPerBoot ?? 256);
+    this.bootTimeoutMs = options.bootTimeoutMs ?? 15_000;
+    this.kernel = options.kernel ?? GUEST_BINARY;
+    this.qemu = options.qemu ?? findQemu();
+  }
+
+  /** Boots so far (for benchmarks). */
+  get boots(): number {
+    return this.bootCount;
+  }
+
+  adapt(trace: Trace): Adaptation {
+    return adaptForQemu(trace);
+  }
+
+  async run(trace: Trace): Promise<MachineResult> {
+    const [outcome] = await this.runBatch([trace]);
+    if (outcome === undefined || outcome.error !== null) throw new QemuMachineError(outcome?.error ?? 'no outcome');
+    return outcome.result;
+  }
+
+  async runBatch(traces: readonly Trace[]): Promise<BatchOutcome[]> {
+    const outcomes: Slot[] = traces.map(() => null);
+    const staged: { index: number; staged: StagedTrace }[] = [];
+    traces.forEach((trace, index) => {
+      const s = stage(trace);
+      if (typeof s === 'string') outcomes[index] = { result: null, error: s };
+      else staged.push({ index, staged: s });
+    });
+    const unavailable = this.qemu === null ? (qemuUnavailableReason() ?? 'QEMU is not available') : null;
+    if (unavailable !== null) for (const s of staged) outcomes[s.index] = { result: null, error: unavailable };
+    else {
+      const groups = this.groups(staged);
+      let next = 0;
+      const lane = async (): Promise<void> => {
+        while (next < groups.length) {
+          const group = groups[next++] as typeof staged;
+          await this.bootGroup(group, outcomes);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(this.processes, groups.length) }, lane));
+    }
+    return outcomes.map((o) => o ?? { result: null, error: 'the trace was not run' });
+  }
+
+  /** Consecutive traces, as many per boot as the staging area and tracesPerBoot allow. */
+  private groups<T extends { staged: StagedTrace }>(staged: readonly T[]): T[][] {
+    const groups: T[][] = [];
+    let current: T[] = [];
+    let bytes = 0;
+    for (const s of staged) {
+      const size = stagedBytes(s.staged);
+      if (current.length > 0 && (current.length === this.tracesPerBoot || bytes + size > STAGING_CAPACITY)) {
+        groups.push(current);
+        current = [];
+        bytes = 0;
+      }
+      current.push(s);
+      bytes += size;
+    }
+    if (current.length > 0) groups.push(current);
+    return groups;
+  }
+
+  private async bootGroup(group: readonly { index: number; staged: StagedTrace }[], outcomes: Slot[]): Promise<void> {
+    const batch = group.map((g) => g.staged);
+    const steps = batch.reduce((n, t) => n + t.trace.steps.length, 0);
+    const timeoutMs = this.bootTimeoutMs + steps * TIMEOUT_PER_STEP_MS;
+    const ram = RamFile.create();
+    let outcome: BootOutcome;
+    let readout: BatchReadout;
+    try {
+      const layout = writeBatch(ram, batch);
+      this.bootCount++;
+      outcome = await boot({ qemu: this.qemu as string, kernel: this.kernel, ram, timeoutMs });
+      readout = readBatch(ram, layout, batch);
+    } finally {
+      ram.close();
+    }
+    const finished = outcome.status === exitStatusOf(EXIT_CODE.ok) && outcome.signal === null && !outcome.timedOut;
+    group.forEach((g, i) => {
+      const r = readout.traces[i];
+      if (r !== undefined && r.status === TRACE_STATUS.done) outcomes[g.index] = decodeTrace(g.staged.trace, r);
+    });
+    if (finished && readout.next >= group.length) return;
+    const stopped = Math.min(readout.next, group.length);
+    const culprit = group[stopped];
+    if (culprit === undefined) return;
+    const reason = explainFailure(outcome, readout, timeoutMs);
+    if (readout.traces[stopped]?.status !== TRACE_STATUS.started) {
+      // The guest never reached this trace: QEMU itself failed; retrying would fail the same way.
+      for (const g of group.slice(stopped)) outcomes[g.index] = { result: null, error: reason };
+      return;
+    }
+    outcomes[culprit.index] = { result: null, error: reason };
+    const rest = group.slice(stopped + 1);
+    if (rest.length > 0) await this.bootGroup(rest, outcomes);
+  }
+}
+
+/** The trace as the guest needs it, or why QEMU cannot run it as it is. */
+function stage(trace: Trace): StagedTrace | string {
+  const adapted = adaptForQemu(trace);
+  if (adapted.trace !== trace) {
+    const kinds = Object.entries(adapted.adaptations)
+      .map(([k, n]) => `${k} x${n}`)
+      .join(', ');
+    return `QEMU cannot run this trace as it is (it needs: ${kinds}); check machine.adapt(trace).trace instead`;
+  }
+  const window = mappedWindow(trace);
+  if (window === null) return 'the adapted trace maps no guest window';
+  return { trace, window: window.base, pages: readBackPages(trace, window) };
+}
+
+function explainFailure(outcome: BootOutcome, readout: BatchReadout, timeoutMs: number): string {
+  const stderr = outcome.stderr === '' ? '' : `; QEMU said: ${outcome.stderr.split('\n').slice(-2).join(' / ')}`;
+  if (outcome.timedOut) return `QEMU hung: still running after ${timeoutMs} ms on this trace, and was killed${stderr}`;
+  if (outcome.status === 0 && outcome.signal === null)
+    return `QEMU triple-faulted on this trace: it exited with status 0 under -no-reboot, so the guest could not deliver an exception${stderr}`;
+  if (outcome.status === exitStatusOf(EXIT_CODE.fatal)) {
+    if (readout.fatal === 0x200) return 'the guest ran out of room for final memory on this trace';
+    if (readout.fatal === 0x300) return 'the guest read a command it does not know on this trace';
+    return `the guest stopped on an exception (vector ${readout.fatal & 0xff}) outside any step, at eip 0x${readout.fatalEip.toString(16)}, on this trace`;
+  }
+  if (outcome.status === exitStatusOf(EXIT_CODE.noBatch)) return 'the guest found no batch in memory';
+  const how = outcome.signal !== null ? `was killed by ${outcome.signal}` : outcome.status === null ? 'could not be started' : `exited with status ${outcome.status}`;
+  return `QEMU crashed: it ${how} while running this trace${stderr}`;
+}
+

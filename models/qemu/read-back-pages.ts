@@ -1,0 +1,32 @@
+/**
+ * The pages whose final contents the machine reports: every page of the memory image or of a physical
+ * write, every frame an access may reach through any mapping (paging-closure.ts), and the pages accesses
+ * reach with paging off. Accessed and dirty bits live in entries, which are image or written words, so
+ * they are covered too. The guest's own pages are left out, except the window's page directory, which the
+ * adapted trace's image contains.
+ */
+import { PAGE_4K } from '../../src/arch/entry-layout.ts';
+import { isAccessStep, type Trace } from '../../src/machine/trace.ts';
+import { GUEST_LAYOUT, inGuestRam, QEMU_MAXPHYADDR } from './guest-abi.ts';
+import type { Window } from './guest-window.ts';
+import { framesOf, pagingClosure } from './paging-closure.ts';
+import { pagingBeforeEachStep } from './paging-timeline.ts';
+import { isGuestRegion, regionOf } from './relocation.ts';
+import { pageOf, TraceWords } from './trace-words.ts';
+
+export function readBackPages(trace: Trace, window: Window): number[] {
+  const words = new TraceWords(trace);
+  const closure = pagingClosure(trace, words, { maxPhyAddr: QEMU_MAXPHYADDR, ignore: { base: window.base, bytes: GUEST_LAYOUT.WINDOW_BYTES } });
+  const pages = new Set<number>(words.pages);
+  const paging = pagingBeforeEachStep(trace);
+  trace.steps.forEach((s, i) => {
+    if (!isAccessStep(s)) return;
+    const ends = [s.va, (s.va + s.size - 1) >>> 0];
+    for (const va of ends) {
+      if (paging[i] === false) pages.add(pageOf(va));
+      else for (const frame of framesOf(closure, words, va, QEMU_MAXPHYADDR)) pages.add(frame);
+    }
+  });
+  const mine = (page: number): boolean => page === window.directory || (!isGuestRegion(regionOf(page)) && inGuestRam(page, PAGE_4K));
+  return [...pages].filter(mine).sort((a, b) => a - b);
+}

@@ -1,0 +1,92 @@
+/**
+ * Applies a relocation to a trace: every physical address moves with its 2 MiB region (image words,
+ * physical writes, CR3 values, accesses made with paging off), and every paging-structure entry that
+ * points somewhere is rewritten to point to the same bytes at their new place. Only the address field
+ * changes; every other bit the specification looks at (P, R/W, U/S, PS, G, XD, A, D, and the reserved
+ * bits, which at MAXPHYADDR 36 are still reserved) stays as it was. MAXPHYADDR becomes 36.
+ */
+import { PAE_CR3_PDPT_MASK } from '../../src/arch/entry-layout.ts';
+import { bigIntFromHex, hexFromBigInt } from '../../src/arch/word.ts';
+import type { MemoryWord, Step, Trace } from '../../src/machine/trace.ts';
+import { isAccessStep } from '../../src/machine/trace.ts';
+import type { AdaptationCounts } from './adaptation-counts.ts';
+import { QEMU_MAXPHYADDR } from './guest-abi.ts';
+import type { PagingClosure } from './paging-closure.ts';
+import { type Relocation, regionOf } from './relocation.ts';
+import { addressValid, bitRange, entryAddress, isPresent } from './entry-bits.ts';
+import type { TraceWords } from './trace-words.ts';
+
+/** Regions a trace uses, and those that must stay below 3 GiB. */
+export function usedRegions(trace: Trace, words: TraceWords, closure: PagingClosure, paging: readonly boolean[]): { regions: Set<number>; low: Set<number> } {
+  const regions = new Set<number>();
+  const low = new Set<number>();
+  const use = (pa: number, mustBeLow = false): void => {
+    regions.add(regionOf(pa));
+    if (mustBeLow) low.add(regionOf(pa));
+  };
+  for (const page of words.pages) use(page);
+  for (const base of closure.pdpts) use(base, true);
+  for (const pd of closure.directories.keys()) use(pd);
+  for (const pt of closure.tables) use(pt);
+  for (const frame of closure.frames) use(frame);
+  trace.steps.forEach((s, i) => {
+    if (isAccessStep(s) && paging[i] === false) for (const pa of directBytes(s.va, s.size)) use(pa, true);
+  });
+  return { regions, low };
+}
+
+/** The physical addresses an access reaches with paging off (linear = physical, wrapping at 4 GiB). */
+function directBytes(va: number, size: number): number[] {
+  return Array.from({ length: size }, (_, k) => (va + k) >>> 0);
+}
+
+export function relocateEntry(value: bigint, maxPhyAddr: number, relocation: Relocation): bigint {
+  if (!isPresent(value) || !addressValid(value, maxPhyAddr)) return value;
+  const address = entryAddress(value, maxPhyAddr);
+  const moved = relocation.address(address);
+  if (moved === address) return value;
+  return (value & ~bitRange(12, maxPhyAddr - 1)) | BigInt(moved);
+}
+
+export function relocateTrace(
+  trace: Trace,
+  closure: PagingClosure,
+  relocation: Relocation,
+  paging: readonly boolean[],
+  counts: AdaptationCounts,
+): Trace {
+  const m = trace.maxPhyAddr;
+  const value = (pa: number, v: bigint): bigint => (closure.entries.has(pa) ? relocateEntry(v, m, relocation) : v);
+  const word = (pa: number, hex: MemoryWord['value']): MemoryWord => ({ pa: relocation.address(pa), value: hexFromBigInt(value(pa, bigIntFromHex(hex))) });
+  const cr3 = (v: number): number => (relocation.address((v & PAE_CR3_PDPT_MASK) >>> 0) + (v & ~PAE_CR3_PDPT_MASK)) >>> 0;
+  const steps: Step[] = [];
+  trace.steps.forEach((s, i) => {
+    if (s.op === 'write-phys') steps.push({ ...s, ...word(s.pa, s.value) });
+    else if (s.op === 'mov-cr3') steps.push({ ...s, value: cr3(s.value) });
+    else if (isAccessStep(s) && paging[i] === false) {
+      const moved = moveDirect(s.va, s.size, relocation);
+      if (moved === null) counts.add('direct-access-dropped');
+      else {
+        if (moved !== s.va) counts.add('direct-access-moved');
+        steps.push({ ...s, va: moved });
+      }
+    } else steps.push(s);
+  });
+  counts.add('region-relocated', relocation.moved.size);
+  if (m > QEMU_MAXPHYADDR) counts.add('maxphyaddr-lowered');
+  return {
+    ...trace,
+    maxPhyAddr: QEMU_MAXPHYADDR,
+    registers: { ...trace.registers, cr3: cr3(trace.registers.cr3) },
+    memory: trace.memory.map((w) => word(w.pa, w.value)).sort((a, b) => a.pa - b.pa),
+    steps,
+  };
+}
+
+/** The new address of a paging-off access, or null when its bytes no longer lie side by side below 3 GiB. */
+function moveDirect(va: number, size: number, relocation: Relocation): number | null {
+  const bytes = directBytes(va, size).map((pa) => relocation.address(pa));
+  const first = bytes[0] as number;
+  const contiguous = bytes.every((pa, k) => pa === first + k);
+  return contiguous && first + size <= 2 ** 32 ? first : null;
+}
