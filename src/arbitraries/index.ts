@@ -61,6 +61,7 @@ export { type Paging32TraceConstraints, paging32TraceArbitrary } from './paging-
 export { type TlbCoherenceTraceConstraints, tlbCoherenceTraceArbitrary } from './tlb-coherence-trace.ts';
 export type { InitialChoice, TraceConstraints } from './trace-constraints.ts';
 export { type TranslationTraceConstraints, translationTraceArbitrary } from './translation-trace.ts';
+export { type TwoStageTraceConstraints, twoStageTraceArbitrary } from './two-stage-trace.ts';
 
 export type WalkFamilyName = 'translation' | 'tlb-coherence' | 'faults' | 'big-memory';
 

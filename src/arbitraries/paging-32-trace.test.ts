@@ -13,7 +13,7 @@ const PSE = 1 << 4;
 function hugeFrames(t: Trace): number[] {
   const out: number[] = [];
   for (const w of t.memory) {
-    if (w.pa < 4 * MiB || w.pa >= 4 * MiB + 3 * 4096) continue;
+    if (w.pa < 4 * MiB + 4096 || w.pa >= 4 * MiB + 4 * 4096) continue;
     const v = BigInt(w.value);
     for (const e of [Number(v & 0xffffffffn), Number(v >> 32n)]) {
       if ((e & 0x81) === 0x81) out.push(((e >>> 13) & 0xff) * 2 ** 32 + ((e & 0xffc00000) >>> 0));
@@ -90,6 +90,6 @@ describe('32-bit paging traces', () => {
     // A deliberate generator change updates this; an accidental one is noticed here.
     let h = 0x811c9dc5;
     for (const ch of JSON.stringify(fc.sample(paging32TraceArbitrary(), { seed: 60, numRuns: 20 }))) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
-    expect(h.toString(16).padStart(8, '0')).toBe('63b9e930');
+    expect(h.toString(16).padStart(8, '0')).toBe('9d383c67');
   });
 });

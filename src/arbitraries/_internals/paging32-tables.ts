@@ -6,8 +6,8 @@
  * 40), reached through PSE-36). Drawn as a raw structure and resolved with `.map`, so shrinking ends at
  * few mappings, 4 KiB pages, low indices and low frames, like the PAE mapping sets (mappings.ts).
  *
- * Encoding, deterministic: page directories at the start of the low page-table pool (root r at
- * pool + r * 4 KiB), page tables after them in ascending (root, PDE index) order, all below 4 GiB. PDEs
+ * Encoding, deterministic: page directories in the low page-table pool (root r at pool + (r + 1) * 4 KiB),
+ * page tables after them in ascending (root, PDE index) order, all below 4 GiB. PDEs
  * that reference a page table set P, R/W and U/S. Entries are 4 bytes, two to an 8-byte word.
  * @internal
  */
@@ -269,8 +269,11 @@ export interface Encoded32Tables {
 
 export function encodePaging32Tables(set: MappingSet32): Encoded32Tables {
   const entries = new Map<number, number>();
-  const directories = set.roots.map((_, r) => LOW_TABLE_POOL.base + r * PAGE_4K);
-  let nextTable = LOW_TABLE_POOL.base + 3 * PAGE_4K;
+  // The pool's first page stays empty, as under PAE where it holds only PDPTs (which have no A/D bits):
+  // a paging-off access that straddles into the pool from a page ending at 4 MiB reads no entry whose
+  // accessed bit a cached translation may or may not have set.
+  const directories = set.roots.map((_, r) => LOW_TABLE_POOL.base + (r + 1) * PAGE_4K);
+  let nextTable = LOW_TABLE_POOL.base + 4 * PAGE_4K;
   const tablePages = [...directories];
   const mappings = set.roots.map((root, r) => {
     const directory = directories[r] as number;

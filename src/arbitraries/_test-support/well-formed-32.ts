@@ -36,13 +36,13 @@ export function wellFormedness32Problems(t: Trace): string[] {
   const cr3s = [t.registers.cr3, ...t.steps.flatMap((s) => (s.op === 'mov-cr3' ? [s.value] : []))];
   for (const cr3 of cr3s) {
     const directory = cr3 - (cr3 % 4096);
-    if (directory < LOW_TABLE_POOL.base || directory >= LOW_TABLE_POOL.base + 3 * 4096) problems.push(`CR3 ${cr3} names no generated page directory`);
+    if (directory < LOW_TABLE_POOL.base + 4096 || directory >= LOW_TABLE_POOL.base + 4 * 4096) problems.push(`CR3 ${cr3} names no generated page directory`);
     if ((cr3 & 0xfe7) !== 0) problems.push(`CR3 ${cr3} sets low bits other than PWT/PCD`);
   }
   const m = entries(t);
   const limit4m = 2 ** Math.min(t.maxPhyAddr, 40);
   for (let r = 0; r < 3; r++) {
-    const pd = LOW_TABLE_POOL.base + r * 4096;
+    const pd = LOW_TABLE_POOL.base + (r + 1) * 4096;
     for (let i = 0; i < 1024; i++) {
       const pde = m.get(pd + 4 * i) ?? 0;
       if ((pde & 1) === 0) continue;
