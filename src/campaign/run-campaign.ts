@@ -95,7 +95,8 @@ class Campaign {
         this.tally.addRun(job.property, {}, this.save(finding));
       } else {
         const f = job.stored.finding;
-        const record = { id: job.stored.id, source: job.source, property: f.property, bucket: f.bucket, status: 'timeout' as const, note: result.message, reproduction: null };
+        const status = result.reason === 'timeout' ? ('timeout' as const) : ('skipped' as const);
+        const record = { id: job.stored.id, source: job.source, property: f.property, bucket: f.bucket, status, note: result.message, reproduction: null };
         this.tally.addReplay(record, null);
       }
     } else if (result.kind === 'run') {

@@ -58,9 +58,24 @@ export async function safeCheck(family: AnyFamily, machine: MachineUnderTest, c:
   }
 }
 
+/**
+ * A family's arbitrary, built once per thread: building one costs a fair part of a walk-level run, and an
+ * arbitrary is an immutable description, so every run can share it without changing what it generates.
+ */
+const arbitraries = new WeakMap<AnyFamily, fc.Arbitrary<unknown>>();
+
+export function arbitraryOf(family: AnyFamily): fc.Arbitrary<unknown> {
+  let arbitrary = arbitraries.get(family);
+  if (arbitrary === undefined) {
+    arbitrary = family.arbitrary() as fc.Arbitrary<unknown>;
+    arbitraries.set(family, arbitrary);
+  }
+  return arbitrary;
+}
+
 /** The case of run `index`, regenerated without running it (for findings of runs that never answered). */
 export function generatedCase(family: AnyFamily, campaignSeed: number, index: number): unknown {
-  return fc.sample(family.arbitrary(), { seed: runSeed(campaignSeed, index), numRuns: 1 })[0];
+  return fc.sample(arbitraryOf(family), { seed: runSeed(campaignSeed, index), numRuns: 1 })[0];
 }
 
 class ShrinkBudget {
@@ -96,7 +111,7 @@ export async function runCase(family: AnyFamily, index: number, ctx: RunContext)
   const budget = new ShrinkBudget(ctx.limits, ctx.stop);
   let first: Verdict | null = null;
   let failing: { c: unknown; divergence: FamilyDivergence } | null = null;
-  const property = fc.asyncProperty(family.arbitrary(), async (c: unknown) => {
+  const property = fc.asyncProperty(arbitraryOf(family), async (c: unknown) => {
     if (first !== null && !budget.allows()) return true;
     const verdict = await safeCheck(family, ctx.machine, c);
     if (first === null) {

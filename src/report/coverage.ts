@@ -59,16 +59,21 @@ const CALLS: MatrixShape = {
 
 export const MATRIX_SHAPES: readonly MatrixShape[] = [WALK, CALLS];
 
-function field(tags: OutcomeTags, name: string): string | undefined {
-  const v = (tags as unknown as Record<string, unknown>)[name];
-  return v === undefined || v === null ? undefined : String(v);
-}
-
 /** The cell of one matrix a step's tags fall in, or null when the tags say nothing about that matrix. */
 function cellKey(shape: MatrixShape, tags: OutcomeTags): string | null {
-  const values = shape.axes.map((a) => field(tags, a.name));
-  if (values.every((v) => v === undefined)) return null;
-  return [shape.name, ...values.map((v) => v ?? 'unknown')].join('|');
+  // On every checked step of every case: a plain loop, no intermediate arrays.
+  const record = tags as unknown as Record<string, unknown>;
+  let key = shape.name;
+  let any = false;
+  for (const axis of shape.axes) {
+    const v = record[axis.name];
+    if (v === undefined || v === null) key += '|unknown';
+    else {
+      any = true;
+      key += '|' + String(v);
+    }
+  }
+  return any ? key : null;
 }
 
 export function countTags(tags: readonly OutcomeTags[], into: CoverageCounts): void {
