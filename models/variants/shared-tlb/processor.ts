@@ -10,10 +10,12 @@
  *
  * - an entry is used only from a space whose bit is in its mask, and a non-global entry gets a space's
  *   bit only from a walk in that space (a global one is every space's, SDM 4.10.2.4);
- * - every frame a walk read a paging-structure entry from (directory, table, and the PDPT at a PDPTE
- *   load) is noted, and any write to one of them, by write-phys or by a store, drops every non-global
- *   entry of every space before it lands (table-snoop.ts); entries that map such a frame never serve a
- *   store without a walk, so no store slips past the note;
+ * - every frame a walk read a paging-structure entry from (directory, table, and the PDPT whose entries
+ *   the PDPTE registers hold) is noted, and any write to one of them, by write-phys or by a store, drops
+ *   every non-global entry of every space before it lands (table-snoop.ts); entries that map such a
+ *   frame never serve a store without a walk, so no store slips past the note;
+ * - after a write to a PDPT, the next PDPTE load drops them again: entries filled in between came from
+ *   PDPTE registers older than memory (SDM 4.4.1: the registers change only at a load);
  * - a space slot taken over by another CR3 loses its bit in every mask first;
  * - a change of paging mode or of EFER.NXE (which changes how entries decode) drops everything.
  *
@@ -35,6 +37,13 @@ export class SharedTlbProcessor extends ReferenceProcessor {
   readonly shared: SharedTlb;
   readonly spaces = new SpaceSlots();
   readonly snoop: TableSnoop;
+  /** Frames of the PDPTs the PDPTE registers were loaded from (a subset of the snooped frames). */
+  private readonly pdptFrames = new Set<number>();
+  /**
+   * A PDPT was written since the PDPTE registers were loaded: entries filled from now on come from
+   * registers that no longer match memory, and the next PDPTE load must not find them kept.
+   */
+  private pdptWritten = false;
 
   constructor(options: SharedTlbProcessorOptions = {}) {
     const snoop = new TableSnoop();
@@ -44,7 +53,7 @@ export class SharedTlbProcessor extends ReferenceProcessor {
       createRam: (maxPhyAddr) => new SnoopingRam(maxPhyAddr, snoop),
     });
     this.snoop = snoop;
-    snoop.onTableWrite = () => this.dropRetained();
+    snoop.onTableWrite = (frame) => this.tableWritten(frame);
     this.shared = this.tlb as SharedTlb;
     this.enterSpace(this.control.cr3);
   }
@@ -70,9 +79,14 @@ export class SharedTlbProcessor extends ReferenceProcessor {
     this.tlb.flushNonGlobal();
   }
 
+  private tableWritten(frame: number): void {
+    this.dropRetained();
+    if (this.pdptFrames.has(frame)) this.pdptWritten = true;
+  }
+
   protected override onPagingModeChange(): void {
     super.onPagingModeChange();
-    this.snoop.clear();
+    this.forgetTables();
   }
 
   override writeEfer(value: number): void {
@@ -80,14 +94,39 @@ export class SharedTlbProcessor extends ReferenceProcessor {
     super.writeEfer(value);
     if (nxeChanged) {
       this.tlb.flushAll();
-      this.snoop.clear();
+      this.forgetTables();
     }
   }
 
+  /**
+   * Nothing is cached any more, so no frame need be watched, but for the PDPT under PAE paging: the
+   * PDPTE registers are a cache of it too, and every later walk starts from them.
+   */
+  private forgetTables(): void {
+    this.snoop.clear();
+    this.pdptFrames.clear();
+    this.pdptWritten = false;
+    if (this.control.paging && this.control.pae) this.notePdpt(this.control.cr3);
+  }
+
+  /**
+   * A PDPTE load: kept entries were built from the registers as they were; after a PDPT write they may
+   * not match what the load brings, so they go (SDM 4.4.1: the registers change only at a load).
+   */
   protected override loadPdptes(cr3: number): boolean {
     const loaded = super.loadPdptes(cr3);
-    if (loaded) this.noteTableFrame(Math.floor(((cr3 & PAE_CR3_PDPT_MASK) >>> 0) / PAGE_4K));
+    if (loaded) {
+      if (this.pdptWritten) this.dropRetained();
+      this.pdptWritten = false;
+      this.notePdpt(cr3);
+    }
     return loaded;
+  }
+
+  private notePdpt(cr3: number): void {
+    const frame = Math.floor(((cr3 & PAE_CR3_PDPT_MASK) >>> 0) / PAGE_4K);
+    this.pdptFrames.add(frame);
+    this.noteTableFrame(frame);
   }
 
   protected override fillTlb(va: number, out: WalkResult, cached: boolean): void {
@@ -107,7 +146,8 @@ export class SharedTlbProcessor extends ReferenceProcessor {
   }
 
   override writePhys32(pa: number, value: number): void {
-    if (this.snoop.has(Math.floor(pa / PAGE_4K))) this.dropRetained();
+    const frame = Math.floor(pa / PAGE_4K);
+    if (this.snoop.has(frame)) this.tableWritten(frame);
     super.writePhys32(pa, value);
   }
 }

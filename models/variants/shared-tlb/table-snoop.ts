@@ -15,8 +15,8 @@ import type { FrameView } from '../../reference/index.ts';
 
 export class TableSnoop {
   private readonly frames = new Set<number>();
-  /** Called when a frame that holds paging structures is about to be written. */
-  onTableWrite: () => void = () => undefined;
+  /** Called with the frame when a frame that holds paging structures is about to be written. */
+  onTableWrite: (frame: number) => void = () => undefined;
 
   /** Notes a frame; true when it is new. */
   add(frame: number): boolean {
@@ -51,7 +51,7 @@ export class SnoopingRam extends SparseRam {
   }
 
   override frameForWrite(frame: number): FrameView {
-    if (this.snoop.has(frame)) this.snoop.onTableWrite();
+    if (this.snoop.has(frame)) this.snoop.onTableWrite(frame);
     return super.frameForWrite(frame);
   }
 }
