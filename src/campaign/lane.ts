@@ -37,6 +37,9 @@ export class InProcessLane implements Lane {
 
   async run(job: Job, timeoutMs: number): Promise<LaneResult> {
     await this.start();
+    // A synchronous machine settles each job in microtasks only; without this turn of the event loop the
+    // campaign's timers (the time budget, progress, a stop signal) would never fire between jobs.
+    await new Promise((resolve) => setImmediate(resolve));
     const executor = this.executor as JobExecutor;
     let timer: NodeJS.Timeout | undefined;
     const lost = new Promise<LaneResult>((resolve) => {

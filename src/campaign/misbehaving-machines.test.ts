@@ -58,6 +58,12 @@ describe('stopping', () => {
     expect(JSON.parse(readFileSync(join(r.out, 'report.json'), 'utf8')).outcome.stopReason).toBe('budget');
   });
 
+  it('stops when the duration is spent in the calling thread too', async () => {
+    const r = await runCampaign(testCampaign({ runs: null, durationMs: 700, workers: 0 }));
+    expect(r.report.outcome.stopReason).toBe('budget');
+    expect(r.report.outcome.cases).toBeGreaterThan(0);
+  });
+
   it('stops when aborted, saving a partial report within a few seconds', async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 800);
