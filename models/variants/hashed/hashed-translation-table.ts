@@ -14,7 +14,9 @@
  * A lookup tries each candidate size of the paging mode (4 KiB first). Invalidation follows the
  * architecture (SDM 4.10.4.1), as the TLB's does: a page of every size, the 4 KiB pages inside a large
  * page, the non-global entries, everything. A TB whose last TE goes is unlinked from its chain and freed.
- * Pools are small (16 TBs, 2 PFDs) so that generated traces replace blocks and recycle descriptors.
+ * Pools are small on purpose (16 TBs, 2 PFDs): every third distinct frame recycles a descriptor, so the
+ * recycling path (and its back pointers) runs in nearly every generated trace; the cost shows in the
+ * benchmark's TLB-miss figure.
  */
 import { TLB_FLAG } from '../../reference/index.ts';
 import { ALL_SIZES, SIZE_4K, SIZE_BYTES, type SizeCode } from '../page-sizes.ts';

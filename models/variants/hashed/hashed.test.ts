@@ -43,16 +43,16 @@ describe('HashedTranslationTable', () => {
 
 describe('HashedProcessor', () => {
   it('refills the TLB from the hashed table without walking, and INVLPG reaches the table', () => {
-    // Three pages on one frame: one page frame descriptor, more pages than the two-way TLB holds.
+    // Twelve pages on one frame: one page frame descriptor, more pages than the 8-entry TLB holds.
     const { cpu, b } = paePaged(new HashedProcessor(), (x) => {
-      for (let i = 0; i < 3; i++) x.map4k(0x00400000 + i * 0x1000, 0x00800000);
+      for (let i = 0; i < 12; i++) x.map4k(0x00400000 + i * 0x1000, 0x00800000);
     });
     cpu.writePhys32(0x00800000, 1);
     cpu.writePhys32(0x00900000, 99);
-    for (let i = 0; i < 3; i++) expect(load(cpu, 0x00400000 + i * 0x1000)).toBe(1);
+    for (let i = 0; i < 12; i++) expect(load(cpu, 0x00400000 + i * 0x1000)).toBe(1);
     expect(cpu.tlb.lookupSmall(0x00400000)).toBe(-1);
     cpu.writePhys32(b.pteAddress(0x00400000), 0x00900000 | 0x67);
-    expect(load(cpu, 0x00400000)).toBe(1); // from the table, stale as the architecture allows
+    expect(load(cpu, 0x00400000)).toBe(1); // from the table: stale, as the architecture allows
     cpu.invlpg(0x00400000);
     expect(load(cpu, 0x00400000)).toBe(99);
   });

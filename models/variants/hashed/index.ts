@@ -1,5 +1,5 @@
 /**
- * The hashed variant (US5446854A): a tiny TLB in front of a hashed translation table of translation
+ * The hashed variant (US5446854A): a small TLB in front of a hashed translation table of translation
  * blocks and page frame descriptors with back pointers. Read: page-frame-descriptors.ts,
  * hashed-translation-table.ts, processor.ts; mutants.ts holds its seeded faults.
  */

@@ -1,8 +1,9 @@
 /**
  * Seeded faults in the hashed machine's own structure, each meant to be caught by the family named:
  *
- * - stale-back-pointer (translation): a page frame descriptor is recycled for another frame without
- *   dropping the translation entries on its list, so their back pointers resolve to the new frame.
+ * - stale-back-pointer (big-memory): a page frame descriptor is recycled for another frame without
+ *   dropping the translation entries on its list, so their back pointers resolve to the new frame (the
+ *   big-memory traces touch the most distinct frames, and revisit them through aliases and twins).
  * - chain-ignores-size (translation): the hash chain is searched on base VA alone; since the hash index
  *   comes from the base only, a 4 KiB block and a 2 MiB block with the same base share a chain, and a
  *   probe of one size takes the other's entry.
@@ -42,7 +43,7 @@ function machine(name: string, create: (options: HashedProcessorOptions) => Hash
 export const hashedMutants: readonly { readonly machine: Machine; readonly targets: readonly string[] }[] = [
   {
     machine: machine('stale-back-pointer', (o) => new HashedProcessor({ ...o, createTable: () => new HashedTranslationTable(DEFAULT_HASHED_GEOMETRY, new ForgetfulDescriptors(DEFAULT_HASHED_GEOMETRY.descriptors)) })),
-    targets: ['translation'],
+    targets: ['big-memory'],
   },
   { machine: machine('chain-ignores-size', (o) => new HashedProcessor({ ...o, createTable: () => new SizeBlindChains() })), targets: ['translation'] },
   { machine: machine('invlpg-one-size', (o) => new Invlpg4kOnlyProcessor(o)), targets: ['tlb-coherence'] },

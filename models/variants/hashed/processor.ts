@@ -1,5 +1,5 @@
 /**
- * The hashed machine after US5446854A: a tiny TLB in front, the hashed translation table behind it
+ * The hashed machine after US5446854A: a small TLB in front, the hashed translation table behind it
  * (hashed-translation-table.ts), the page walk behind both. On a TLB miss the table is looked up for
  * each candidate page size of the paging mode; a hit refills the TLB from the TE and its page frame
  * descriptor. On a miss the walk builds the translation from the page tables, and it goes into the
@@ -16,8 +16,8 @@ import { ReferenceProcessor, type ReferenceProcessorOptions, type TlbGeometry, t
 import { PAE_SIZES, PAGING32_SIZES, SIZE_4K, SIZE_BYTES, type SizeCode, sizeCodeOf, tlbUnitFrame } from '../page-sizes.ts';
 import { HashedTranslationTable } from './hashed-translation-table.ts';
 
-/** A tiny TLB, so that nearly every change of page goes to the hashed table. */
-export const HASHED_FRONT_TLB: TlbGeometry = { smallSets: 1, smallWays: 2, largeSets: 1, largeWays: 1 };
+/** A small TLB (4 KiB: 4 sets x 2 ways; 2 MiB: 2 x 1), so that most changes of page go to the hashed table. */
+export const HASHED_FRONT_TLB: TlbGeometry = { smallSets: 4, smallWays: 2, largeSets: 2, largeWays: 1 };
 
 export interface HashedProcessorOptions extends ReferenceProcessorOptions {
   readonly createTable?: () => HashedTranslationTable;

@@ -1,0 +1,136 @@
+/**
+ * Load throughput of the patent variants beside the reference machine's, on the streams of
+ * reference-mmu.ts: a TLB-hit stream (four hot pages) and a TLB-miss stream (4096 pages spread over
+ * 64 GiB, visited so that every load misses the reference's 256-entry TLB, and the variants' TSB and
+ * hashed table as well). Direct `load(va, 4, false)` calls on each machine's Processor.
+ *
+ * Each machine is measured in its own worker thread (variants-worker.mjs): the variants subclass the
+ * reference processor, and measuring them in one isolate would make the reference's call sites
+ * polymorphic and its figures depend on what ran before. `variantBenchmarks` returns every rate (the best
+ * of a few interleaved rounds), and each variant's rates as a ratio of the reference's from the same run.
+ */
+import { Worker } from 'node:worker_threads';
+import { PAGE_4K } from '../src/arch/entry-layout.ts';
+import type { Processor, ProcessorFactory } from '../src/machine/processor.ts';
+import { createReferenceProcessor, PaeTableBuilder } from '../models/reference/index.ts';
+import { createHashedProcessor } from '../models/variants/hashed/index.ts';
+import { createIntermediateProcessor } from '../models/variants/intermediate/index.ts';
+import { createSharedTlbProcessor } from '../models/variants/shared-tlb/index.ts';
+import { createTsbProcessor } from '../models/variants/tsb/index.ts';
+import { keep, opsPerSecond, xorshift32 } from './benchmark.ts';
+
+const PG = 0x80000000;
+const PAE = 1 << 5;
+const HIT_LOADS = 10_000_000;
+const MISS_LOADS = 2_000_000;
+const HOT_PAGES = 4;
+const MISS_PAGES = 4096;
+const PHYSICAL_FRAMES = 2 ** 36 / PAGE_4K;
+const ADDRESS_RING = 1 << 16;
+const ROUNDS = 3;
+
+export const BENCHMARKED_MACHINES: Readonly<Record<string, ProcessorFactory>> = {
+  reference: createReferenceProcessor,
+  'variant:tsb': createTsbProcessor,
+  'variant:hashed': createHashedProcessor,
+  'variant:intermediate': createIntermediateProcessor,
+  'variant:shared-tlb': createSharedTlbProcessor,
+};
+
+interface Stream {
+  readonly cpu: Processor;
+  readonly addresses: Uint32Array;
+}
+
+/** `pages` consecutive pages from 16 MiB mapped to distinct random frames above 4 GiB, as reference-mmu.ts. */
+function mappedStream(factory: ProcessorFactory, pages: number, seed: number, order: (i: number) => number): Stream {
+  const random = xorshift32(seed);
+  const builder = new PaeTableBuilder({ pdpt: 0x1000, tables: 0x100000 });
+  const frames = new Set<number>();
+  const base = 0x01000000;
+  for (let p = 0; p < pages; p++) {
+    let frame: number;
+    do frame = 2 ** 20 + (random() % (PHYSICAL_FRAMES - 2 ** 20));
+    while (frames.has(frame));
+    frames.add(frame);
+    builder.map4k(base + p * PAGE_4K, frame * PAGE_4K, { accessed: true });
+  }
+  const cpu = factory({ maxPhyAddr: 36 });
+  builder.writeTo(cpu);
+  cpu.movCr4(PAE);
+  cpu.movCr3(builder.cr3);
+  cpu.movCr0(PG);
+  const addresses = new Uint32Array(ADDRESS_RING);
+  for (let i = 0; i < ADDRESS_RING; i++) addresses[i] = base + order(i);
+  for (let p = 0; p < pages; p++) cpu.store(base + p * PAGE_4K, 4, p + 1, 0, false);
+  return { cpu, addresses };
+}
+
+function loadLoop(stream: Stream): (count: number) => number {
+  const { cpu, addresses } = stream;
+  const mask = addresses.length - 1;
+  return (count) => {
+    let sum = 0;
+    for (let i = 0; i < count; i++) {
+      cpu.load(addresses[i & mask]!, 4, false);
+      sum = (sum + cpu.valueLo) | 0;
+    }
+    return sum;
+  };
+}
+
+export interface LoadRates {
+  readonly hit: number;
+  readonly miss: number;
+}
+
+/** Measures one machine in this thread (the worker calls it). */
+export function measureLoadRates(name: string): LoadRates {
+  const factory = BENCHMARKED_MACHINES[name];
+  if (factory === undefined) throw new Error(`no benchmarked machine ${name}`);
+  const random = xorshift32(7);
+  const hot = mappedStream(factory, HOT_PAGES, 1, () => (random() % (HOT_PAGES * PAGE_4K)) & ~3);
+  const cold = mappedStream(factory, MISS_PAGES, 2, (i) => (i % MISS_PAGES) * PAGE_4K + ((i * 8) % PAGE_4K));
+  const hit = opsPerSecond(HIT_LOADS, loadLoop(hot), 3);
+  const miss = opsPerSecond(MISS_LOADS, loadLoop(cold), 3);
+  keep(hit + miss);
+  return { hit, miss };
+}
+
+function inWorker(name: string): Promise<LoadRates> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./variants-worker.mjs', import.meta.url), { workerData: { name }, execArgv: [] });
+    worker.once('message', (rates: LoadRates) => {
+      resolve(rates);
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+  });
+}
+
+/**
+ * Every machine's TLB-hit and TLB-miss loads/s, and each variant's as a ratio of the reference's:
+ * keys `<machine> tlb-hit loads/s`, `<machine> tlb-miss loads/s`, `<variant> tlb-hit vs reference`,
+ * `<variant> tlb-miss vs reference`.
+ */
+export async function variantBenchmarks(rounds = ROUNDS): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  const rates = new Map<string, LoadRates>();
+  // Rounds interleave the machines, and each keeps its best: a busy moment hurts no machine alone.
+  for (let round = 0; round < rounds; round++) {
+    for (const name of Object.keys(BENCHMARKED_MACHINES)) {
+      const r = await inWorker(name);
+      const best = rates.get(name);
+      rates.set(name, best === undefined ? r : { hit: Math.max(best.hit, r.hit), miss: Math.max(best.miss, r.miss) });
+    }
+  }
+  const reference = rates.get('reference') as LoadRates;
+  for (const [name, r] of rates) {
+    out[`${name} tlb-hit loads/s`] = r.hit;
+    out[`${name} tlb-miss loads/s`] = r.miss;
+    if (name === 'reference') continue;
+    out[`${name} tlb-hit vs reference`] = r.hit / reference.hit;
+    out[`${name} tlb-miss vs reference`] = r.miss / reference.miss;
+  }
+  return out;
+}
