@@ -4,7 +4,8 @@
  * equivalent one still passes it. A mutant that stops being caught is a gap the harness has just opened
  * (a weakened generator or property); the full kill matrix with times and shrunk sizes is `npm run mutants`.
  *
- * Only the first failure is wanted here, so fast-check does not shrink (`endOnFailure`).
+ * Only the first failure is wanted here, so fast-check does not shrink (`endOnFailure`). The budget is
+ * in runs, not time: a loaded machine makes the check slower, never different.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -19,7 +20,6 @@ const { seed, runs } = runConfigFromEnv();
 const KILL_RUNS = Math.max(runs, 10_000);
 /** An equivalent mutant must pass as many runs as a suite makes. */
 const EQUIVALENT_RUNS = runs;
-const PER_MUTANT_MS = 20_000;
 
 const families = benchmarkFamilies();
 
@@ -34,7 +34,6 @@ function firstFailure(mutant: Mutant, numRuns: number): Promise<fc.RunDetails<[o
     seed: fastCheckSeed(seed),
     numRuns,
     endOnFailure: true,
-    interruptAfterTimeLimit: PER_MUTANT_MS,
   });
 }
 
@@ -56,7 +55,7 @@ describe('every catalog mutant is caught by the family meant for it', () => {
   const counted = mutantCatalog.filter((m) => m.equivalent === null);
   it.each(counted.map((m) => [m.name, m.family, m] as const))('%s is caught by %s', async (name, family, mutant) => {
     const details = await firstFailure(mutant, KILL_RUNS);
-    expect(details.failed, `${name} passed ${details.numRuns} runs of ${family}${details.interrupted ? ' (time budget)' : ''}`).toBe(true);
+    expect(details.failed, `${name} passed ${details.numRuns} runs of ${family}`).toBe(true);
   });
 });
 
