@@ -3,7 +3,7 @@
  * atomically (a temporary file in the same folder, then a rename) so a reader or an interrupted campaign
  * never sees half a finding.
  */
-import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ensureFolder } from './ensure-folder.ts';
 import type { Finding } from './finding.ts';
@@ -23,6 +23,35 @@ export function writeFileAtomic(file: string, text: string): void {
   const temporary = `${file}.${process.pid}.${process.hrtime.bigint()}.tmp`;
   writeFileSync(temporary, text);
   renameSync(temporary, file);
+}
+
+/** A temporary file of writeFileAtomic, and the process that was writing it. */
+const TEMPORARY = /\.(\d+)\.\d+\.tmp$/;
+
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temporary files of writes that a killed process never finished (SIGKILL between the write
+ * and the rename). Another live process's write in progress (a shard sharing the folder) is left alone.
+ */
+export function sweepAbandonedWrites(folder: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = TEMPORARY.exec(name)?.[1];
+    if (pid !== undefined && !isProcessAlive(Number(pid))) rmSync(join(folder, name), { force: true });
+  }
 }
 
 export function findingText(finding: Finding): string {
