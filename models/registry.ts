@@ -1,11 +1,12 @@
 /**
  * The built-in machines under test, by name: the reference machine (walk level and multi-space system),
- * and the deliberately broken machines and systems.
+ * the deliberately broken machines and systems, and QEMU's MMU.
  * `xlatcheck --machine NAME` and the suites resolve names here.
  */
 import type { MachineUnderTest } from '../src/properties/family.ts';
 import { brokenMachines } from './broken/index.ts';
 import { brokenSpaceSystems } from './broken-system/index.ts';
+import { qemuMachine, qemuUnavailableReason } from './qemu/index.ts';
 import { referenceMachine } from './reference/index.ts';
 import { referenceSpaceSystem } from './reference/system/index.ts';
 
@@ -14,6 +15,8 @@ export interface MachineEntry {
   /** For deliberately broken machines: the property families meant to catch them. */
   readonly targets: readonly string[];
   readonly description: string;
+  /** Null when the machine can run here; otherwise why not, with how to fix it (one line). */
+  readonly unavailable: string | null;
 }
 
 export function builtinMachines(): MachineEntry[] {
@@ -22,17 +25,26 @@ export function builtinMachines(): MachineEntry[] {
       machine: { name: 'reference', walk: referenceMachine, system: referenceSpaceSystem },
       targets: [],
       description: 'the reference PAE machine and the multi-space system on it',
+      unavailable: null,
     },
     ...brokenMachines.map((b) => ({
       machine: { name: b.machine.name, walk: b.machine, system: null },
       targets: b.targets,
       description: `deliberately broken: ${b.machine.name.replace(/^broken:/, '')}`,
+      unavailable: null,
     })),
     ...brokenSpaceSystems.map((b) => ({
       machine: { name: b.name, walk: null, system: b.system },
       targets: b.targets,
       description: `deliberately broken system: ${b.description}`,
+      unavailable: null,
     })),
+    {
+      machine: { name: 'qemu', walk: qemuMachine(), system: null },
+      targets: [],
+      description: "QEMU's x86 MMU (qemu-system-i386, software emulation) through a guest that runs trace steps; PAE traces, adapted to guest RAM",
+      unavailable: qemuUnavailableReason(),
+    },
   ];
 }
 

@@ -20,6 +20,7 @@ import { pagingClosure } from './paging-closure.ts';
 import { pagingBeforeEachStep } from './paging-timeline.ts';
 import { relocateTrace, usedRegions } from './relocate-trace.ts';
 import { Relocation, regionOf } from './relocation.ts';
+import { unsupportedReason } from './supported-traces.ts';
 import { TraceWords } from './trace-words.ts';
 
 function truncateSteps(trace: Trace, counts: AdaptationCounts): Trace {
@@ -30,6 +31,8 @@ function truncateSteps(trace: Trace, counts: AdaptationCounts): Trace {
 }
 
 export function adaptForQemu(input: Trace): Adaptation {
+  // A trace QEMU cannot run at all is left as it is: running it gives a machine error that says why.
+  if (unsupportedReason(input) !== null) return { trace: input, adaptations: {} };
   const counts = new AdaptationCounts();
   let trace = truncateSteps(normalizeControlBits(input, counts), counts);
   const existing = mappedWindow(trace);

@@ -22,6 +22,7 @@ import { decodeTrace } from './observations.ts';
 import { boot, type BootOutcome } from './qemu-process.ts';
 import { RamFile } from './ram-file.ts';
 import { readBackPages } from './read-back-pages.ts';
+import { unsupportedReason } from './supported-traces.ts';
 
 export interface QemuMachineOptions {
   /** QEMU processes a batch may use at once. Default: one per core. */
@@ -159,6 +160,8 @@ export class QemuMachine implements Machine {
 
 /** The trace as the guest needs it, or why QEMU cannot run it as it is. */
 function stage(trace: Trace): StagedTrace | string {
+  const unsupported = unsupportedReason(trace);
+  if (unsupported !== null) return unsupported;
   const adapted = adaptForQemu(trace);
   if (adapted.trace !== trace) {
     const kinds = Object.entries(adapted.adaptations)

@@ -1,0 +1,187 @@
+/**
+ * How to recognise each known disagreement between QEMU and the specification in a divergence, so that
+ * campaigns can bucket them apart from new findings (known-deviations.ts lists them). A signature looks
+ * only at the adapted trace and the divergence as the runner reports it (src/machine/check.ts), also when
+ * the divergence was read back from a finding file (walk entry values may then be hex text).
+ *
+ * A final-memory divergence is one deviation's when every differing word is explained by some known
+ * deviation; an observation divergence when its step shows that deviation.
+ */
+import { PAGE_2M, PAGE_4K } from '../../src/arch/entry-layout.ts';
+import { bigIntFromHex, type Hex64 } from '../../src/arch/word.ts';
+import type { Divergence, MemoryDifference } from '../../src/machine/check.ts';
+import type { Observation } from '../../src/machine/observation.ts';
+import type { AccessStep, Step, Trace } from '../../src/machine/trace.ts';
+import { isAccessStep } from '../../src/machine/trace.ts';
+import { GUEST_LAYOUT, QEMU_MAXPHYADDR } from './guest-abi.ts';
+import { mappedWindow } from './choose-window.ts';
+import { framesOf, type PagingClosure, pagingClosure, pdptBases } from './paging-closure.ts';
+import { TraceWords } from './trace-words.ts';
+
+const FOUR_GIB = 2 ** 32;
+const ACCESSED = 0x20n;
+const DIRTY = 0x40n;
+
+/** What the signatures know about a trace, computed once per check. */
+export class TraceFacts {
+  readonly words: TraceWords;
+  readonly closure: PagingClosure;
+  readonly highStructures: readonly number[];
+  readonly pdpteLocations: ReadonlySet<number>;
+
+  constructor(readonly trace: Trace) {
+    this.words = new TraceWords(trace);
+    const window = mappedWindow(trace);
+    const ignore = window === null ? null : { base: window.base, bytes: GUEST_LAYOUT.WINDOW_BYTES };
+    this.closure = pagingClosure(trace, this.words, { maxPhyAddr: QEMU_MAXPHYADDR, ignore });
+    this.highStructures = [...this.closure.directories.keys(), ...this.closure.tables].filter((pa) => pa >= FOUR_GIB);
+    this.pdpteLocations = new Set(pdptBases(trace).flatMap((b) => [0, 1, 2, 3].map((q) => b + 8 * q)));
+  }
+
+  /** Pages a linear address may be translated to, and the PDE and PTE words that may translate it. */
+  reach(va: number): { pages: Set<number>; entries: Set<number> } {
+    const pages = new Set(framesOf(this.closure, this.words, va, QEMU_MAXPHYADDR));
+    const entries = new Set<number>();
+    const quarter = Math.floor(va / 2 ** 30);
+    for (const [pd, quarters] of this.closure.directories) {
+      if (!quarters.has(quarter)) continue;
+      const pde = pd + 8 * (Math.floor(va / PAGE_2M) % 512);
+      entries.add(pde);
+      for (const t of this.closure.regions.get(Math.floor(va / PAGE_2M)) ?? []) if (t.kind === 'table') entries.add(t.table + 8 * (Math.floor(va / PAGE_4K) % 512));
+    }
+    return { pages, entries };
+  }
+
+  /** The value of a memory word just before step `index`: the image, then physical writes. */
+  wordBefore(pa: number, index: number): bigint {
+    let value = 0n;
+    for (const w of this.trace.memory) if (w.pa === pa) value = bigIntFromHex(w.value);
+    this.trace.steps.slice(0, index).forEach((s) => {
+      if (s.op === 'write-phys' && s.pa === pa) value = bigIntFromHex(s.value);
+    });
+    return value;
+  }
+}
+
+/** Walk entries of a divergence, tolerant of values stored as hex text. */
+function walkEntries(d: Divergence): { level: string; pa: number; value: bigint }[] {
+  return d.walks.flatMap((w) => w.entries.map((e) => ({ level: e.level, pa: e.pa, value: BigInt(e.value as unknown as string | bigint) })));
+}
+
+function accessStep(d: Divergence): AccessStep | null {
+  return d.kind === 'observation' && d.step !== null && isAccessStep(d.step) ? d.step : null;
+}
+
+// ---- observation signatures ----------------------------------------------------------------------------
+
+/** A walk of the diverging access reads a directory or table above 4 GiB. */
+export function readsHighStructure(d: Divergence): boolean {
+  return accessStep(d) !== null && walkEntries(d).some((e) => (e.level === 'PDE' || e.level === 'PTE') && e.pa >= FOUR_GIB);
+}
+
+/** A reserved-bit #PF whose error code lacks P, where the specification wants the same code with P. */
+export function reservedFaultWithoutP(d: Divergence): boolean {
+  const o = d.observed;
+  if (d.kind !== 'observation' || o === null || o.kind !== 'page-fault') return false;
+  if ((o.errorCode & 0x8) === 0 || (o.errorCode & 0x1) !== 0) return false;
+  return d.allowed.some((a: Observation) => a.kind === 'page-fault' && a.errorCode === (o.errorCode | 1) && a.cr2 === o.cr2);
+}
+
+/** A MOV to a control register completed where the specification loads a bad PDPTE and raises #GP. */
+export function movWithoutPdpteCheck(d: Divergence): boolean {
+  if (d.kind !== 'observation' || d.step === null || d.observed === null) return false;
+  const mov = d.step.op === 'mov-cr0' || d.step.op === 'mov-cr3' || d.step.op === 'mov-cr4';
+  return mov && d.observed.kind === 'done' && d.allowed.length > 0 && d.allowed.every((a) => a.kind === 'general-protection');
+}
+
+/** The PDPTE register the specification used differs from the PDPTE in memory at that moment. */
+export function pdpteRegisterStale(d: Divergence, facts: TraceFacts): boolean {
+  if (accessStep(d) === null || d.stepIndex === null) return false;
+  const index = d.stepIndex;
+  return walkEntries(d).some((e) => e.level === 'PDPTE' && (facts.wordBefore(e.pa, index) | ACCESSED) !== (e.value | ACCESSED));
+}
+
+/**
+ * An access translated (in the specification) by a 2 MiB page, after an INVLPG of another 4 KiB page of the
+ * same 2 MiB region with nothing broader in between: the specification has that INVLPG invalidate every
+ * translation inside the region (SDM 4.10.4.1, footnote), QEMU only the 4 KiB page it names.
+ */
+export function invlpgElsewhereInLargePage(d: Divergence, facts: TraceFacts): boolean {
+  const step = accessStep(d);
+  if (step === null || d.stepIndex === null) return false;
+  if (!walkEntries(d).some((e) => e.level === 'PDE' && (e.value & 0x80n) !== 0n)) return false;
+  return afterInvlpgElsewhere(facts.trace, d.stepIndex, step.va);
+}
+
+/** Whether the last invalidation before step `index` that could cover `va` is an INVLPG of another 4 KiB page of its 2 MiB region. */
+function afterInvlpgElsewhere(trace: Trace, index: number, va: number): boolean {
+  const region = Math.floor(va / PAGE_2M);
+  const page = Math.floor(va / PAGE_4K);
+  for (let i = index - 1; i >= 0; i--) {
+    const s = trace.steps[i] as Step;
+    if (s.op === 'mov-cr0' || s.op === 'mov-cr3' || s.op === 'mov-cr4') return false;
+    if (s.op !== 'invlpg') continue;
+    if (Math.floor(s.va / PAGE_4K) === page) return false;
+    if (Math.floor(s.va / PAGE_2M) === region) return true;
+  }
+  return false;
+}
+
+/**
+ * An access that QEMU completed where the specification allows only page faults, after an earlier
+ * access to the same page with no INVLPG of it and no MOV to a control register in between: the only
+ * invalidation the specification can have applied is the one the earlier access's page fault makes
+ * (SDM 4.10.4.1), and QEMU kept using its TLB entry.
+ */
+export function staleAfterFault(d: Divergence, facts: TraceFacts): boolean {
+  const step = accessStep(d);
+  if (step === null || d.stepIndex === null || d.observed === null) return false;
+  if (d.observed.kind === 'page-fault' || d.allowed.length === 0 || !d.allowed.every((a) => a.kind === 'page-fault')) return false;
+  const page = Math.floor(step.va / PAGE_4K);
+  for (let i = d.stepIndex - 1; i >= 0; i--) {
+    const s = facts.trace.steps[i] as Step;
+    if (s.op === 'mov-cr0' || s.op === 'mov-cr3' || s.op === 'mov-cr4') return false;
+    if (s.op === 'invlpg' && Math.floor(s.va / PAGE_4K) === page) return false;
+    if (isAccessStep(s) && Math.floor(s.va / PAGE_4K) === page) return true;
+  }
+  return false;
+}
+
+// ---- final-memory words --------------------------------------------------------------------------------
+
+/** The bits QEMU set that the specification neither set nor left free to be set. */
+function addedBits(m: MemoryDifference): bigint {
+  const observed = bigIntFromHex(m.observed as Hex64);
+  const expected = bigIntFromHex(m.expected as Hex64);
+  const free = bigIntFromHex(m.uncertain as Hex64);
+  return (expected & ~observed) === 0n ? observed & ~expected & ~free : -1n;
+}
+const addedOnly = (m: MemoryDifference, bits: bigint): boolean => addedBits(m) === bits;
+
+/** QEMU set bit 5 (its accessed flag) in a PAE PDPTE. */
+export function pdpteAccessedWord(m: MemoryDifference, facts: TraceFacts): boolean {
+  return facts.pdpteLocations.has(m.pa) && addedOnly(m, ACCESSED);
+}
+
+/** A word of a structure above 4 GiB, or of the page QEMU read instead (its address modulo 4 GiB). */
+export function highStructureWord(m: MemoryDifference, facts: TraceFacts): boolean {
+  const page = m.pa - (m.pa % PAGE_4K);
+  return facts.highStructures.some((s) => s === page || s % FOUR_GIB === page);
+}
+
+/** Dirty set in an entry by a store that straddles two pages and faults on the second. */
+export function dirtyWithoutWriteWord(m: MemoryDifference, facts: TraceFacts): boolean {
+  const straddles = facts.trace.steps.some((s) => s.op === 'store' && (s.va % PAGE_4K) + s.size > PAGE_4K);
+  return straddles && addedOnly(m, DIRTY);
+}
+
+
+/** A word a store may have reached, or an entry of its walk, when the store came after such an INVLPG. */
+export function invlpgElsewhereWord(m: MemoryDifference, facts: TraceFacts): boolean {
+  const page = m.pa - (m.pa % PAGE_4K);
+  return facts.trace.steps.some((s, i) => {
+    if (s.op !== 'store' || !afterInvlpgElsewhere(facts.trace, i, s.va)) return false;
+    const reach = facts.reach(s.va);
+    return reach.pages.has(page) || reach.entries.has(m.pa);
+  });
+}
