@@ -31,15 +31,15 @@ function onPath(name: string, env: NodeJS.ProcessEnv): string | null {
 }
 
 /** The qemu-system-i386 binary to run, or null. */
-export function findQemu(env: NodeJS.ProcessEnv = process.env): string | null {
+export function findQemu(env: NodeJS.ProcessEnv = process.env, candidates: readonly string[] = CANDIDATES): string | null {
   const chosen = env.XLATCHECK_QEMU;
   if (chosen !== undefined && chosen !== '') return executable(chosen) ? chosen : null;
-  return CANDIDATES.find(executable) ?? onPath('qemu-system-i386', env);
+  return candidates.find(executable) ?? onPath('qemu-system-i386', env);
 }
 
 /** Null when QEMU is available; otherwise the reason, with the command that installs it. */
-export function qemuUnavailableReason(env: NodeJS.ProcessEnv = process.env): string | null {
-  if (findQemu(env) !== null) return null;
+export function qemuUnavailableReason(env: NodeJS.ProcessEnv = process.env, candidates: readonly string[] = CANDIDATES): string | null {
+  if (findQemu(env, candidates) !== null) return null;
   const named = env.XLATCHECK_QEMU;
   if (named !== undefined && named !== '') return `XLATCHECK_QEMU=${named} is not an executable file`;
   return `qemu-system-i386 is not installed (${QEMU_INSTALL_HINT})`;

@@ -14,6 +14,7 @@ import type { MachineResult } from '../../src/machine/observation.ts';
 import type { Trace } from '../../src/machine/trace.ts';
 import { adaptForQemu } from './adapt.ts';
 import { findQemu, qemuUnavailableReason } from './availability.ts';
+import { BootSlots } from './boot-slots.ts';
 import { type BatchReadout, readBatch, STAGING_CAPACITY, type StagedTrace, stagedBytes, writeBatch } from './batch-layout.ts';
 import { mappedWindow } from './choose-window.ts';
 import { EXIT_CODE, exitStatusOf, TRACE_STATUS } from './guest-abi.ts';
@@ -54,6 +55,7 @@ export class QemuMachine implements Machine {
   private readonly bootTimeoutMs: number;
   private readonly kernel: string;
   private readonly qemu: string | null;
+  private readonly slots: BootSlots;
   private bootCount = 0;
 
   constructor(options: QemuMachineOptions = {}) {
@@ -62,6 +64,7 @@ export class QemuMachine implements Machine {
     this.bootTimeoutMs = options.bootTimeoutMs ?? 15_000;
     this.kernel = options.kernel ?? GUEST_BINARY;
     this.qemu = options.qemu ?? findQemu();
+    this.slots = new BootSlots(this.processes);
   }
 
   /** Boots so far (for benchmarks). */
@@ -126,17 +129,17 @@ export class QemuMachine implements Machine {
     const batch = group.map((g) => g.staged);
     const steps = batch.reduce((n, t) => n + t.trace.steps.length, 0);
     const timeoutMs = this.bootTimeoutMs + steps * TIMEOUT_PER_STEP_MS;
-    const ram = RamFile.create();
-    let outcome: BootOutcome;
-    let readout: BatchReadout;
-    try {
-      const layout = writeBatch(ram, batch);
-      this.bootCount++;
-      outcome = await boot({ qemu: this.qemu as string, kernel: this.kernel, ram, timeoutMs });
-      readout = readBatch(ram, layout, batch);
-    } finally {
-      ram.close();
-    }
+    const { outcome, readout } = await this.slots.run(async () => {
+      const ram = RamFile.create();
+      try {
+        const layout = writeBatch(ram, batch);
+        this.bootCount++;
+        const booted = await boot({ qemu: this.qemu as string, kernel: this.kernel, ram, timeoutMs });
+        return { outcome: booted, readout: readBatch(ram, layout, batch) };
+      } finally {
+        ram.close();
+      }
+    });
     const finished = outcome.status === exitStatusOf(EXIT_CODE.ok) && outcome.signal === null && !outcome.timedOut;
     group.forEach((g, i) => {
       const r = readout.traces[i];
