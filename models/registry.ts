@@ -1,6 +1,6 @@
 /**
  * The built-in machines under test, by name: the reference machine (walk level and multi-space system),
- * the deliberately broken machines and systems, and QEMU's MMU.
+ * the variants after the related patents, the deliberately broken machines and systems, and QEMU's MMU.
  * `xlatcheck --machine NAME` and the suites resolve names here.
  */
 import type { MachineUnderTest } from '../src/properties/family.ts';
@@ -9,6 +9,7 @@ import { brokenSpaceSystems } from './broken-system/index.ts';
 import { qemuMachine, qemuUnavailableReason } from './qemu/index.ts';
 import { referenceMachine } from './reference/index.ts';
 import { referenceSpaceSystem } from './reference/system/index.ts';
+import { variants } from './variants/index.ts';
 
 export interface MachineEntry {
   readonly machine: MachineUnderTest;
@@ -27,6 +28,12 @@ export function builtinMachines(): MachineEntry[] {
       description: 'the reference PAE machine and the multi-space system on it',
       unavailable: null,
     },
+    ...variants.map((v) => ({
+      machine: { name: v.machine.name, walk: v.machine, system: null },
+      targets: [],
+      description: `variant after ${v.patent}: ${v.description}`,
+      unavailable: null,
+    })),
     ...brokenMachines.map((b) => ({
       machine: { name: b.machine.name, walk: b.machine, system: null },
       targets: b.targets,

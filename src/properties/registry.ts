@@ -4,9 +4,10 @@
  */
 import type { AnyFamily } from './family.ts';
 import { spaceFamilies } from './space-families.ts';
+import { variantFamilies } from './variant-families.ts';
 import { walkFamilies } from './walk-families.ts';
 
-export const allFamilies: readonly AnyFamily[] = [...walkFamilies, ...spaceFamilies];
+export const allFamilies: readonly AnyFamily[] = [...walkFamilies, ...variantFamilies, ...spaceFamilies];
 
 export function familyNames(): string[] {
   return allFamilies.map((f) => f.name);
