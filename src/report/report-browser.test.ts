@@ -14,7 +14,8 @@ import { testCampaign } from '../campaign/test-options.ts';
 import type { CampaignResult } from '../campaign/campaign-options.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+// --disable-dev-shm-usage: containers (CI's Debian image) give /dev/shm too little room for Chromium.
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SCREENSHOT = join(import.meta.dirname, '..', '..', 'reports', 'report-screenshot.png');
 
 let browser: Browser;
