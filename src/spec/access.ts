@@ -52,11 +52,11 @@ export function splitAtPages(va: number, size: number): Piece[] {
 
 export function accessOutcomes(s: SpecState, step: AccessStep): Outcome[] {
   const ctx = pagingContext(s);
-  return ctx === null ? [directAccess(s, step)] : pagedAccess(s, ctx, step);
+  return ctx === null ? directAccess(s, step) : pagedAccess(s, ctx, step);
 }
 
 /** Paging off: the linear address is the physical address (SDM 4.1.1). */
-function directAccess(s: SpecState, step: AccessStep): Outcome {
+function directAccess(s: SpecState, step: AccessStep): Outcome[] {
   const pas = Array.from({ length: step.size }, (_, i) => (step.va + i) >>> 0);
   return completeAccess(s, step, pas, { setBits: [], maySet: [] }, [], { pageSize: 'none', tlb: 'none', space: 'direct' });
 }
@@ -115,7 +115,7 @@ function pagedAccess(s: SpecState, ctx: PagingContext, step: AccessStep): Outcom
   const outcomes: Outcome[] = [];
   const choose = (i: number, chosen: PieceOption[]): void => {
     if (i === pieces.length) {
-      outcomes.push(translatedAccess(s, step, pieces, chosen));
+      outcomes.push(...translatedAccess(s, step, pieces, chosen));
       return;
     }
     for (const option of perPiece[i] ?? []) {
@@ -164,7 +164,7 @@ function faultedAccess(step: AccessStep, access: Access, ctx: PagingContext, pie
   };
 }
 
-function translatedAccess(s: SpecState, step: AccessStep, pieces: Piece[], chosen: PieceOption[]): Outcome {
+function translatedAccess(s: SpecState, step: AccessStep, pieces: Piece[], chosen: PieceOption[]): Outcome[] {
   const write = step.op === 'store';
   const setBits: BitUpdate[] = [];
   const maySet: BitUpdate[] = [];
@@ -203,17 +203,19 @@ function completeAccess(
   bits: { setBits: BitUpdate[]; maySet: BitUpdate[] },
   walks: WalkTrace[],
   tags: Pick<OutcomeTags, 'pageSize' | 'tlb' | 'space'>,
-): Outcome {
+): Outcome[] {
   const fullTags: OutcomeTags = { ...tags, fault: 'none', access: accessKind(step) };
   if (step.op === 'store') {
     const value = BigInt(step.value);
     const bytes = pas.map((_, i) => Number((value >> BigInt(8 * i)) & 0xffn));
-    return {
-      observation: { kind: 'done' },
-      effects: { ...NO_EFFECTS, setBits: bits.setBits, maySet: bits.maySet, writes: { pas, bytes } },
-      walks,
-      tags: fullTags,
-    };
+    return [
+      {
+        observation: { kind: 'done' },
+        effects: { ...NO_EFFECTS, setBits: bits.setBits, maySet: bits.maySet, writes: { pas, bytes } },
+        walks,
+        tags: fullTags,
+      },
+    ];
   }
   let memory = s.memory;
   for (const u of bits.setBits) memory = memory.setBits(u.pa, u.bits);
@@ -221,10 +223,46 @@ function completeAccess(
   pas.forEach((pa, i) => {
     value |= BigInt(memory.readByte(pa)) << BigInt(8 * i);
   });
-  return {
-    observation: { kind: 'value', value: hexFromBigInt(value) },
-    effects: { ...NO_EFFECTS, setBits: bits.setBits, maySet: bits.maySet },
+  // A load that reads an entry whose accessed/dirty bits the processor may or may not have set sees
+  // either: each choice is an outcome, and seeing a bit set settles it.
+  return uncertainReadBits(s, pas, memory, bits.maySet).map((choice) => ({
+    observation: { kind: 'value', value: hexFromBigInt(value | choice.valueBits) },
+    effects: { ...NO_EFFECTS, setBits: [...bits.setBits, ...choice.settled], maySet: bits.maySet },
     walks,
     tags: fullTags,
-  };
+  }));
+}
+
+interface UncertainBit {
+  readonly valueBit: bigint;
+  readonly update: BitUpdate;
+}
+
+/** Beyond this many uncertain bits in one load, only "none set" and "all set" are offered. */
+const MAX_ENUMERATED_BITS = 4;
+
+function uncertainReadBits(
+  s: SpecState,
+  pas: readonly number[],
+  memory: SpecState['memory'],
+  pending: readonly BitUpdate[],
+): { valueBits: bigint; settled: BitUpdate[] }[] {
+  const mayOf = (wordPa: number): bigint =>
+    pending.filter((u) => u.pa === wordPa).reduce((acc, u) => acc | u.bits, s.maySet.get(wordPa) ?? 0n);
+  const bits: UncertainBit[] = [];
+  pas.forEach((pa, i) => {
+    const wordPa = pa - (pa % 8);
+    const shift = BigInt((pa - wordPa) * 8);
+    const free = ((mayOf(wordPa) >> shift) & 0xffn) & ~BigInt(memory.readByte(pa));
+    for (let b = 0n; b < 8n; b++)
+      if ((free >> b) & 1n) bits.push({ valueBit: 1n << (b + BigInt(8 * i)), update: { pa: wordPa, bits: 1n << (b + shift) } });
+  });
+  const subsets: UncertainBit[][] =
+    bits.length <= MAX_ENUMERATED_BITS
+      ? Array.from({ length: 2 ** bits.length }, (_, m) => bits.filter((_, k) => (m >> k) & 1))
+      : [[], bits];
+  return subsets.map((chosen) => ({
+    valueBits: chosen.reduce((acc, c) => acc | c.valueBit, 0n),
+    settled: chosen.map((c) => c.update),
+  }));
 }

@@ -199,4 +199,14 @@ describe('walk-level specification', () => {
     expect(o?.observation).toEqual({ kind: 'value', value: '0x1234' });
     expect(o?.effects.setBits.map((b) => b.pa)).toEqual([0x2010, 0x9000]);
   });
+
+  it('lets a load see an accessed bit the processor may or may not have set, and settles it when seen', () => {
+    const t = trace([
+      { op: 'store', va: 0x00400000, size: 4, value: h(1n), user: true }, // PTE read-only for user: #PF, A uncertain
+      { op: 'mov-cr0', value: 0 },
+      { op: 'load', va: 0x3000, size: 8, user: false }, // the PTE itself, paging off
+    ], image(0x5005n, h(0n)));
+    const seen = allowed(t)[2]?.map((o) => (o.kind === 'value' ? o.value : o.kind)).sort();
+    expect(seen).toEqual(['0x5005', '0x5025']);
+  });
 });
