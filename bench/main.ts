@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Benchmark, type Measurement, meetsTarget } from './benchmark.ts';
 import { referenceMmuBenchmark } from './reference-mmu.ts';
+import { campaignBenchmarks } from './campaign.ts';
 import { recordBenchmark } from './record-benchmark.ts';
 import { spaceBenchmarks } from './space.ts';
 import { sparseMemoryBenchmark } from './sparse-memory.ts';
@@ -20,7 +21,16 @@ const spaceBenchmark = recordBenchmark('space', 'exhaustive isolation walk of th
   'space.gate-calls-per-second': { unit: 'calls/s' },
 });
 
-const BENCHMARKS: readonly Benchmark[] = [sparseMemoryBenchmark, referenceMmuBenchmark, spaceBenchmark];
+const campaignBenchmark = recordBenchmark('campaign', 'campaign throughput with 1 and 2 worker threads on the reference machine', campaignBenchmarks, {
+  'campaign.cases-per-second-1-worker': { unit: 'cases/s' },
+  'campaign.cases-per-second-2-workers': { unit: 'cases/s' },
+  'campaign.speedup-2-workers': { unit: 'x', target: { kind: 'min', value: 1.7 } },
+  'campaign.cpu-ms-per-case-1-worker': { unit: 'ms' },
+  'campaign.cpu-ms-per-case-2-workers': { unit: 'ms' },
+  'campaign.load-average-at-start': { unit: '' },
+});
+
+const BENCHMARKS: readonly Benchmark[] = [sparseMemoryBenchmark, referenceMmuBenchmark, spaceBenchmark, campaignBenchmark];
 
 const REPORT = join(dirname(fileURLToPath(import.meta.url)), '..', 'reports', 'bench.json');
 

@@ -28,10 +28,19 @@ export interface FamilyDivergence {
   readonly details: unknown;
 }
 
+/** What a cross-space call case exercised: the call kind, and whether the scheduler preempted around it. */
+export interface CallTags {
+  readonly call: string;
+  readonly preemption: 'none' | 'outside-call' | 'inside-call';
+}
+
+/** A domain-coverage fact: a walk-level step's outcome, or a space-level call. */
+export type CoverageTag = OutcomeTags | CallTags;
+
 export interface Verdict {
   readonly divergence: FamilyDivergence | null;
   /** Domain-coverage facts about what the case exercised. */
-  readonly tags: readonly OutcomeTags[];
+  readonly tags: readonly CoverageTag[];
   /**
    * True when the case could be decided neither way (the specification's state bound was reached
    * before a mismatch); campaigns count these. Absent means false.

@@ -63,7 +63,7 @@ import {
   type Transition,
   type TranslationState,
 } from '../spec/space/switching.ts';
-import type { AnyFamily, Family, FamilyDivergence, MachineUnderTest, Verdict } from './family.ts';
+import type { AnyFamily, CallTags, CoverageTag, Family, FamilyDivergence, MachineUnderTest, Verdict } from './family.ts';
 
 // ---- shared -------------------------------------------------------------------------------------------------
 
@@ -103,10 +103,9 @@ function errorText(error: unknown): string {
 }
 
 /** Runs a check body; a Divergence becomes the verdict, any other exception a machine-error divergence. */
-async function verdictOf(body: () => void): Promise<Verdict> {
+async function verdictOf(body: () => readonly CoverageTag[] | void): Promise<Verdict> {
   try {
-    body();
-    return { divergence: null, tags: [] };
+    return { divergence: null, tags: body() ?? [] };
   } catch (error) {
     const divergence: FamilyDivergence =
       error instanceof Divergence
@@ -120,7 +119,7 @@ function spaceFamily<C>(
   name: SpaceFamilyName,
   description: string,
   arbitrary: () => fc.Arbitrary<C>,
-  check: (factory: SpaceSystemFactory, c: C) => void,
+  check: (factory: SpaceSystemFactory, c: C) => readonly CoverageTag[] | void,
   format: (c: C) => string,
   fromJson: (json: unknown) => C,
 ): Family<C> {
@@ -259,7 +258,14 @@ function spacesRun(layout: SystemLayout, program: Program): number[] {
   return [...spaces].sort((a, b) => a - b);
 }
 
-function checkIntegrity(factory: SpaceSystemFactory, c: IntegrityCase): void {
+/** Coverage of an integrity case: each call's kind, with whether the run preempted inside or between calls. */
+function callTags(c: IntegrityCase, report: RunReport): CallTags[] {
+  const facts = integrityCaseFacts(c, report);
+  const preemption = facts.preemptionsInsideCalls > 0 ? 'inside-call' : facts.preemptionsOutsideCalls > 0 ? 'outside-call' : 'none';
+  return c.program.threads.flat().map((call) => ({ call: call.op, preemption }));
+}
+
+function checkIntegrity(factory: SpaceSystemFactory, c: IntegrityCase): CallTags[] {
   const threads = Math.max(1, c.program.threads.length);
   const system = boot(factory, c.layout, threads);
   const cpu = system.cpu;
@@ -279,6 +285,7 @@ function checkIntegrity(factory: SpaceSystemFactory, c: IntegrityCase): void {
   // The bytes that must not change: everything but common memory and the chunks of the modules run.
   const stray = moduleDataViolation(c.layout, before, cpu.dumpMemory(), spacesRun(c.layout, c.program), []);
   if (stray !== null) diverge('memory-changed', 'integrity: memory changed outside common memory and the modules run', `${stray}\n${context()}`);
+  return callTags(c, report);
 }
 
 // ---- layout -------------------------------------------------------------------------------------------------

@@ -5,7 +5,8 @@
  * `call` and `preemption` fields to their tags. Axes list every value known here, plus any value a family
  * reports that is not, so cells never reached can be shown as such.
  */
-import type { OutcomeTags } from '../spec/outcome.ts';
+import { CALL_OPS } from '../machine/system.ts';
+import type { CoverageTag } from '../properties/family.ts';
 
 /** Counts by cell key: the matrix name and the axis values, joined with '|'. */
 export type CoverageCounts = Record<string, number>;
@@ -52,15 +53,15 @@ const CALLS: MatrixShape = {
   name: 'calls',
   title: 'Cross-space calls',
   axes: [
-    { name: 'call', label: 'call kind', known: [] },
-    { name: 'preemption', label: 'preemption', known: [] },
+    { name: 'call', label: 'call kind', known: [...CALL_OPS] },
+    { name: 'preemption', label: 'preemption', known: ['none', 'outside-call', 'inside-call'] },
   ],
 };
 
 export const MATRIX_SHAPES: readonly MatrixShape[] = [WALK, CALLS];
 
 /** The cell of one matrix a step's tags fall in, or null when the tags say nothing about that matrix. */
-function cellKey(shape: MatrixShape, tags: OutcomeTags): string | null {
+function cellKey(shape: MatrixShape, tags: CoverageTag): string | null {
   // On every checked step of every case: a plain loop, no intermediate arrays.
   const record = tags as unknown as Record<string, unknown>;
   let key = shape.name;
@@ -76,7 +77,7 @@ function cellKey(shape: MatrixShape, tags: OutcomeTags): string | null {
   return any ? key : null;
 }
 
-export function countTags(tags: readonly OutcomeTags[], into: CoverageCounts): void {
+export function countTags(tags: readonly CoverageTag[], into: CoverageCounts): void {
   for (const t of tags) {
     for (const shape of MATRIX_SHAPES) {
       const key = cellKey(shape, t);

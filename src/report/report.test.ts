@@ -5,6 +5,7 @@ import { temporaryFolder } from '../campaign/test-options.ts';
 import { bucketFindings } from '../findings/bucket.ts';
 import { type Finding, FINDING_FORMAT, FINDING_VERSION } from '../findings/finding.ts';
 import { saveFinding } from '../findings/store.ts';
+import { CALL_OPS } from '../machine/system.ts';
 import type { OutcomeTags } from '../spec/outcome.ts';
 import { type CampaignReport, REPORT_FORMAT, REPORT_VERSION } from './campaign-report.ts';
 import { allCells, countsOf, countTags, type CoverageCounts, domainCoverage, reachedCells } from './coverage.ts';
@@ -81,7 +82,8 @@ describe('domain coverage', () => {
     const [walk, calls] = coverage.matrices;
     expect(walk?.counts).toEqual({ 'paged|4K|fresh|load|none': 2, 'paged|4K|fresh|load|protection': 1 });
     expect(reachedCells(walk!)).toEqual({ reached: 2, total: 2 * 4 * 3 * 4 * 5 });
-    expect(calls?.axes.map((a) => a.values)).toEqual([['ic.fetch'], ['outside-call']]);
+    // Every call kind and preemption value is an axis value, so cells never reached stand out.
+    expect(calls?.axes.map((a) => a.values)).toEqual([[...CALL_OPS], ['none', 'outside-call', 'inside-call']]);
     expect(countsOf(coverage)).toEqual(counts);
     expect(allCells([{ name: 'a', label: 'a', values: ['x', 'y'] }, { name: 'b', label: 'b', values: ['1'] }])).toEqual([['x', '1'], ['y', '1']]);
   });
