@@ -119,14 +119,29 @@ function explainMemory(diffs: readonly MemoryDifference[]): string {
   ].join('\n');
 }
 
-/** Runs `trace` on `machine` and compares it with the specification. Never throws for machine misbehaviour. */
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Runs `trace` on `machine` and compares it with the specification. Never throws for machine misbehaviour.
+ * The machine gets a copy of the trace (one that edits its input must not change what it is judged
+ * against), and its result is read once into plain data (a getter that throws, or something that is not
+ * data, is a malformed result, not a failure of xlatcheck).
+ */
 export async function checkTrace(machine: Machine, trace: Trace): Promise<CheckResult> {
+  let raw: unknown;
+  try {
+    raw = await machine.run(structuredClone(trace));
+  } catch (error) {
+    return { divergence: machineError('machine-error', `machine ${machine.name} threw: ${messageOf(error)}`), result: null, tags: [], inconclusive: false };
+  }
   let result: MachineResult;
   try {
-    result = await machine.run(trace);
+    result = structuredClone(raw) as MachineResult;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { divergence: machineError('machine-error', `machine ${machine.name} threw: ${message}`), result: null, tags: [], inconclusive: false };
+    const problem = `the machine's result cannot be read as plain data: ${messageOf(error)}`;
+    return { divergence: machineError('malformed-result', problem), result: null, tags: [], inconclusive: false };
   }
   const problem = wellFormed(result, trace.steps.length);
   if (problem !== null) return { divergence: machineError('malformed-result', problem), result: null, tags: [], inconclusive: false };
