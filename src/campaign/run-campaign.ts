@@ -21,6 +21,7 @@ import { InProcessLane, type Lane, type LaneResult } from './lane.ts';
 import { lostRunFinding } from './lost-run.ts';
 import { normalizeSpec, resolveMachine } from './machine-spec.ts';
 import { prepareOutFolder } from './out-folder.ts';
+import type { CaseLimits } from './run-case.ts';
 import { type Replay, replaysFor } from './replay-sources.ts';
 import { shardRunCount, shardRuns } from './shard.ts';
 import { StopFlag } from './stop-flag.ts';
@@ -185,6 +186,15 @@ function checkOptions(o: CampaignOptions): void {
   if (!Number.isInteger(o.workers) || o.workers < 0) throw new UsageError(`workers must be a whole number, got ${o.workers}`);
 }
 
+/**
+ * The case timeout is meant for a machine that does not answer. A failing case is run, then shrunk, within
+ * one job: shrinking must end well inside the timeout, or a machine that answers every run promptly would be
+ * reported as one that never finished (a timeout finding instead of its real one).
+ */
+function shrinkWithinTimeout(o: CampaignOptions): CaseLimits {
+  return { ...o.limits, shrinkTimeMs: Math.min(o.limits.shrinkTimeMs, Math.floor(o.caseTimeoutMs / 2)) };
+}
+
 export async function runCampaign(options: CampaignOptions): Promise<CampaignResult> {
   checkOptions(options);
   const cwd = options.cwd ?? process.cwd();
@@ -202,6 +212,6 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     cwd,
     properties,
     campaignSeed: options.seed,
-    limits: options.limits,
+    limits: shrinkWithinTimeout(options),
   });
 }
