@@ -38,6 +38,8 @@ export interface TlbGeometry {
 
 export const DEFAULT_TLB_GEOMETRY: TlbGeometry = { smallSets: 64, smallWays: 4, largeSets: 16, largeWays: 4 };
 
+const EMPTY_VIEWS: (FrameView | null)[] = [];
+
 /** Number of 4 KiB frames in a 2 MiB page. */
 export const FRAMES_PER_LARGE_PAGE = PAE_INDEX.ENTRIES_PER_TABLE;
 
@@ -84,7 +86,8 @@ export class Tlb {
   readonly largeFlags: Int32Array;
   readonly largeFrame: Float64Array;
   /** View of frame i of the 2 MiB entry in slot s at index s * FRAMES_PER_LARGE_PAGE + i. */
-  readonly largeView: (FrameView | null)[];
+  /** Allocated on the first 2 MiB fill: most traces never map a large page, and 32k slots cost a lot. */
+  largeView: (FrameView | null)[] = EMPTY_VIEWS;
 
   protected readonly smallSetMask: number;
   protected readonly smallWays: number;
@@ -105,7 +108,6 @@ export class Tlb {
     this.largeTag = new Int32Array(large).fill(INVALID);
     this.largeFlags = new Int32Array(large);
     this.largeFrame = new Float64Array(large);
-    this.largeView = new Array<FrameView | null>(large * FRAMES_PER_LARGE_PAGE).fill(null);
     this.smallSetMask = geometry.smallSets - 1;
     this.smallWays = geometry.smallWays;
     this.largeSetMask = geometry.largeSets - 1;
@@ -222,9 +224,19 @@ export class Tlb {
     this.largeTag[slot] = page;
     this.largeFlags[slot] = flags;
     this.largeFrame[slot] = frame;
+    this.clearLargeViews(slot);
+    return slot;
+  }
+
+  /** Forgets the cached frame views of a large slot (allocating the view table on first use). */
+  clearLargeViews(slot: number): void {
+    if (this.largeView === EMPTY_VIEWS) {
+      const entries = this.geometry.largeSets * this.geometry.largeWays * FRAMES_PER_LARGE_PAGE;
+      this.largeView = new Array<FrameView | null>(entries).fill(null);
+      return;
+    }
     const first = slot * FRAMES_PER_LARGE_PAGE;
     this.largeView.fill(null, first, first + FRAMES_PER_LARGE_PAGE);
-    return slot;
   }
 }
 

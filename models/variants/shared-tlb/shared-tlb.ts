@@ -96,7 +96,7 @@ export class SharedTlb extends Tlb {
     flagArray[slot] = flags;
     frames[slot] = frame;
     masks[slot] = this.maskFor(flags);
-    if (large) this.largeView.fill(null, slot * FRAMES_PER_LARGE_PAGE, (slot + 1) * FRAMES_PER_LARGE_PAGE);
+    if (large) this.clearLargeViews(slot);
     else this.smallView[slot] = null;
     return slot;
   }
