@@ -184,6 +184,9 @@ class Campaign {
 function checkOptions(o: CampaignOptions): void {
   if (o.runs === null && o.durationMs === null) throw new UsageError('a campaign needs a number of runs or a duration');
   if (!Number.isInteger(o.workers) || o.workers < 0) throw new UsageError(`workers must be a whole number, got ${o.workers}`);
+  // A shard with no run would check nothing and pass: that is a mistake in the split, not a clean result.
+  if (o.runs !== null && shardRunCount(o.shard, o.runs) === 0)
+    throw new UsageError(`shard ${o.shard.index}/${o.shard.count} gets none of the ${o.runs} run(s): --runs must be at least the number of shards`);
 }
 
 /**
