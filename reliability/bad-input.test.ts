@@ -181,6 +181,24 @@ describe('bad input: one clear line, exit 2, never a pass', () => {
     expect(ROWS.length + ENVIRONMENT.length).toBeGreaterThanOrEqual(40);
   });
 
+  it('the judge flags a pass, a stack trace, a second line, stdout and a report (it can fail)', () => {
+    const message = /bad seed/;
+    const ok = { code: 2, stdout: '', stderr: 'xlatcheck: bad seed\n' };
+    expect(judge(ok, message, null)).toEqual([]);
+    const bad = [
+      { ...ok, code: 0 },
+      { ...ok, stderr: 'xlatcheck: bad seed\n    at parseSeed (run-config.ts:1:1)\n' },
+      { ...ok, stderr: 'xlatcheck: bad seed\nxlatcheck: and more\n' },
+      { ...ok, stdout: 'no findings\n' },
+      { ...ok, stderr: 'Error: bad seed\n' },
+    ];
+    for (const r of bad) expect(judge(r, message, null)).toHaveLength(1);
+    const out = join(ws, 'judged');
+    mkdirSync(out);
+    writeFileSync(join(out, 'report.json'), '{}');
+    expect(judge(ok, message, out)).toHaveLength(1);
+  });
+
   it.each(ROWS.map((r) => [`${r.entry}: ${r.what}`, r] as const))('%s', async (_name, row) => {
     const io = memoryIo(ws);
     const code = await cli(row.args, io, new AbortController().signal);
