@@ -48,7 +48,7 @@ describe('the findings store under concurrent writers', () => {
 describe('shards of one campaign sharing one --out', () => {
   it('leave exactly the findings of the unsharded campaign, none lost', async () => {
     const SHARDS = 3;
-    const campaign = { machine: 'broken:truncated-pa', properties: ['big-memory', 'translation'], seed: 77, runs: 24 };
+    const campaign = { machine: 'broken:truncated-pa', properties: ['big-memory', 'translation'], seed: 77, runs: 18 };
     const shared = join(temporaryFolder(), 'shared');
     const regressions = temporaryFolder();
     const args = (i: number) => ['fuzz', '--machine', campaign.machine, '--properties', campaign.properties.join(','), '--seed', String(campaign.seed), '--runs', String(campaign.runs), '--workers', '0', '--shard', `${i}/${SHARDS}`, '--out', shared, '--regressions', regressions];

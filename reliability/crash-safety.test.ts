@@ -16,13 +16,13 @@ import { lostFindings, restartViolations, sawHeader } from './support/kill-check
 import { BUDGET_MS, killPlan, type KillStep } from './support/kill-plan.ts';
 
 const KILL_SEED = 'xlatcheck-reliability-kills-1';
-/** Three folders killed in parallel (two cores); 57 steps, of which only budget-end ones may finish first. */
+/** Three folders killed in parallel (two cores); 54 steps, of which only budget-end ones may finish first. */
 const CHAINS = [
   { machine: 'broken:truncated-pa', properties: 'big-memory' },
   { machine: 'broken:no-invlpg', properties: 'tlb-coherence,translation' },
   { machine: 'broken:no-accessed-dirty', properties: 'translation,faults' },
 ] as const;
-const STEPS_PER_CHAIN = 19;
+const STEPS_PER_CHAIN = 18;
 const REQUIRED_KILLS = 50;
 /** If an anchor never comes (a campaign that finds nothing), kill anyway after this long. */
 const ANCHOR_PATIENCE_MS = 8000;
