@@ -30,7 +30,21 @@ function truncateSteps(trace: Trace, counts: AdaptationCounts): Trace {
   return { ...trace, steps: trace.steps.slice(0, GUEST_LAYOUT.MAX_STEPS) };
 }
 
+/** Traces this adapter returned: QEMU can run them as they are, without adapting them again to check. */
+const adapted = new WeakSet<Trace>();
+
+/** Whether QEMU can run the trace as it is (adapting it would change nothing). */
+export function isRepresentable(trace: Trace): boolean {
+  return adapted.has(trace) || adaptForQemu(trace).trace === trace;
+}
+
 export function adaptForQemu(input: Trace): Adaptation {
+  const result = adaptOnce(input);
+  adapted.add(result.trace);
+  return result;
+}
+
+function adaptOnce(input: Trace): Adaptation {
   // A trace QEMU cannot run at all is left as it is: running it gives a machine error that says why.
   if (unsupportedReason(input) !== null) return { trace: input, adaptations: {} };
   const counts = new AdaptationCounts();

@@ -23,12 +23,29 @@ export function bitRange(low: number, high: number): bigint {
  * change where the entry points, so the closure follows the entry anyway: QEMU may.
  */
 export function addressValid(v: bigint, m: number): boolean {
-  return (v & bitRange(m, HIGHEST_ADDRESS_BIT_LIMIT)) === 0n;
+  return (v & highBits(m)) === 0n;
+}
+
+const HIGH_BITS = new Map<number, bigint>();
+const ADDRESS_BITS = new Map<number, bigint>();
+
+/** Bits m..62, computed once per MAXPHYADDR. */
+function highBits(m: number): bigint {
+  let mask = HIGH_BITS.get(m);
+  if (mask === undefined) HIGH_BITS.set(m, (mask = bitRange(m, HIGHEST_ADDRESS_BIT_LIMIT)));
+  return mask;
+}
+
+/** Bits m-1..12, computed once per MAXPHYADDR. */
+export function addressBits(m: number): bigint {
+  let mask = ADDRESS_BITS.get(m);
+  if (mask === undefined) ADDRESS_BITS.set(m, (mask = bitRange(12, m - 1)));
+  return mask;
 }
 
 /** The address an entry holds: bits m-1..12 (a 2 MiB frame also keeps its PAT bit 12; callers mask). */
 export function entryAddress(v: bigint, m: number): number {
-  return Number(v & bitRange(12, m - 1));
+  return Number(v & addressBits(m));
 }
 
 /** A PDPTE the processor loads without #GP and that points to a directory (SDM 4.4.1, Table 4-8). */

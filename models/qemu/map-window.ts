@@ -77,11 +77,13 @@ export function mapWindow(trace: Trace, w: Window, paging: readonly boolean[], c
 
 /** Linear 2 MiB regions whose translation may go through the window's PDE, in any root and at any time. */
 function reachableSlots(trace: Trace, image: ReadonlyMap<number, bigint>, steps: readonly Step[], directories: ReadonlySet<number>, w: Window): Set<number> {
+  const written = new Map<number, bigint[]>();
+  for (const s of steps) if (s.op === 'write-phys') written.set(s.pa, [...(written.get(s.pa) ?? []), bigIntFromHex(s.value)]);
   const slots = new Set<number>([slotRegion(w, w.quarter)]);
   for (const base of pdptBases(trace))
     for (let q = 0; q < 4; q++) {
       const pa = base + 8 * q;
-      const values = [image.get(pa) ?? 0n, ...steps.flatMap((s) => (s.op === 'write-phys' && s.pa === pa ? [bigIntFromHex(s.value)] : []))];
+      const values = [image.get(pa) ?? 0n, ...(written.get(pa) ?? [])];
       if (values.some((v) => isPresent(v) && directories.has(entryAddress(v, QEMU_MAXPHYADDR)))) slots.add(slotRegion(w, q));
     }
   return slots;

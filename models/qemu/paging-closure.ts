@@ -82,9 +82,8 @@ export function pagingClosure(trace: Trace, words: TraceWords, options: ClosureO
     regions.set(region, list);
   };
   for (const [pd, quarters] of directories)
-    for (let i = 0; i < PAE_INDEX.ENTRIES_PER_TABLE; i++) {
-      const pa = slot(pd, i);
-      if (!words.everNonzero(pa)) continue;
+    for (const pa of words.populated(pd)) {
+      const i = (pa - pd) / PAE_INDEX.ENTRY_BYTES;
       mark(pa, 'pde');
       for (const v of words.valuesAt(pa)) {
         if (!isPresent(v) || !addressValid(v, m)) continue;
@@ -98,10 +97,9 @@ export function pagingClosure(trace: Trace, words: TraceWords, options: ClosureO
       }
     }
   for (const pt of tables)
-    for (let i = 0; i < PAE_INDEX.ENTRIES_PER_TABLE; i++) {
-      if (!words.everNonzero(slot(pt, i))) continue;
-      mark(slot(pt, i), 'pte');
-      for (const frame of targets(slot(pt, i))) if (!ignored(frame)) frames.add(frame);
+    for (const pa of words.populated(pt)) {
+      mark(pa, 'pte');
+      for (const frame of targets(pa)) if (!ignored(frame)) frames.add(frame);
     }
 
   return { entries, pdpts, directories, tables, frames, regions };

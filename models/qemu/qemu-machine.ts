@@ -12,7 +12,7 @@ import { availableParallelism } from 'node:os';
 import type { Adaptation, BatchOutcome, Machine } from '../../src/machine/machine.ts';
 import type { MachineResult } from '../../src/machine/observation.ts';
 import type { Trace } from '../../src/machine/trace.ts';
-import { adaptForQemu } from './adapt.ts';
+import { adaptForQemu, isRepresentable } from './adapt.ts';
 import { findQemu, qemuUnavailableReason } from './availability.ts';
 import { BootSlots } from './boot-slots.ts';
 import { type BatchReadout, readBatch, STAGING_CAPACITY, type StagedTrace, stagedBytes, writeBatch } from './batch-layout.ts';
@@ -165,9 +165,8 @@ export class QemuMachine implements Machine {
 function stage(trace: Trace): StagedTrace | string {
   const unsupported = unsupportedReason(trace);
   if (unsupported !== null) return unsupported;
-  const adapted = adaptForQemu(trace);
-  if (adapted.trace !== trace) {
-    const kinds = Object.entries(adapted.adaptations)
+  if (!isRepresentable(trace)) {
+    const kinds = Object.entries(adaptForQemu(trace).adaptations)
       .map(([k, n]) => `${k} x${n}`)
       .join(', ');
     return `QEMU cannot run this trace as it is (it needs: ${kinds}); check machine.adapt(trace).trace instead`;

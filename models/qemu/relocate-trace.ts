@@ -13,7 +13,7 @@ import type { AdaptationCounts } from './adaptation-counts.ts';
 import { QEMU_MAXPHYADDR } from './guest-abi.ts';
 import type { PagingClosure } from './paging-closure.ts';
 import { type Relocation, regionOf } from './relocation.ts';
-import { addressValid, bitRange, entryAddress, isPresent } from './entry-bits.ts';
+import { addressBits, addressValid, entryAddress, isPresent } from './entry-bits.ts';
 import type { TraceWords } from './trace-words.ts';
 
 /** Regions a trace uses, and those that must stay below 3 GiB. */
@@ -45,7 +45,7 @@ export function relocateEntry(value: bigint, maxPhyAddr: number, relocation: Rel
   const address = entryAddress(value, maxPhyAddr);
   const moved = relocation.address(address);
   if (moved === address) return value;
-  return (value & ~bitRange(12, maxPhyAddr - 1)) | BigInt(moved);
+  return (value & ~addressBits(maxPhyAddr)) | BigInt(moved);
 }
 
 export function relocateTrace(

@@ -7,32 +7,51 @@ import { PAGE_4K } from '../../src/arch/entry-layout.ts';
 import { bigIntFromHex } from '../../src/arch/word.ts';
 import type { Trace } from '../../src/machine/trace.ts';
 
+const NONE: readonly bigint[] = [0n];
+
 export class TraceWords {
-  private readonly image = new Map<number, bigint>();
-  private readonly written = new Map<number, bigint[]>();
-  /** Pages (4 KiB bases) holding at least one nonzero word at some time. */
+  /** Every location the image or a physical write names, with its values over time (image first). */
+  private readonly values = new Map<number, bigint[]>();
+  private readonly written = new Set<number>();
+  /** The locations of each page (4 KiB base) that hold a nonzero value at some time, ascending. */
+  private readonly byPage = new Map<number, number[]>();
+  /** Pages holding a nonzero word at some time, or written to. */
   readonly pages = new Set<number>();
 
   constructor(trace: Trace) {
-    for (const w of trace.memory) this.add(this.image, w.pa, bigIntFromHex(w.value));
+    for (const w of trace.memory) this.add(w.pa, bigIntFromHex(w.value), true);
     for (const s of trace.steps) {
       if (s.op !== 'write-phys') continue;
-      const list = this.written.get(s.pa) ?? [];
-      list.push(bigIntFromHex(s.value));
-      this.written.set(s.pa, list);
+      this.written.add(s.pa);
       this.pages.add(pageOf(s.pa));
+      this.add(s.pa, bigIntFromHex(s.value), false);
     }
+    for (const list of this.byPage.values()) list.sort((a, b) => a - b);
   }
 
-  private add(map: Map<number, bigint>, pa: number, value: bigint): void {
-    map.set(pa, value);
-    if (value !== 0n) this.pages.add(pageOf(pa));
+  private add(pa: number, value: bigint, image: boolean): void {
+    let list = this.values.get(pa);
+    if (list === undefined) {
+      list = image ? [] : [0n];
+      this.values.set(pa, list);
+    }
+    if (!list.includes(value)) list.push(value);
+    if (value === 0n || list.filter((v) => v !== 0n).length > 1) return;
+    const page = pageOf(pa);
+    this.pages.add(page);
+    const slots = this.byPage.get(page) ?? [];
+    slots.push(pa);
+    this.byPage.set(page, slots);
   }
 
   /** The image value (0 when absent) and every value written later, without duplicates. */
-  valuesAt(pa: number): bigint[] {
-    const values = [this.image.get(pa) ?? 0n, ...(this.written.get(pa) ?? [])];
-    return [...new Set(values)];
+  valuesAt(pa: number): readonly bigint[] {
+    return this.values.get(pa) ?? NONE;
+  }
+
+  /** The locations of a page that are nonzero at some time. */
+  populated(page: number): readonly number[] {
+    return this.byPage.get(page) ?? [];
   }
 
   /** Whether the location is nonzero at some time. */

@@ -196,6 +196,11 @@ set_descriptor_base:
 ; Paging is off or private (identity below 3 GiB), so flat addresses are physical.
 switch_window:
     pop edx                             ; the return offset is the same in every copy
+    cmp eax, [self_base]
+    jne .copy
+    push edx                            ; same window: keep the code QEMU has translated there
+    jmp build_window_table
+.copy:
     mov ebx, eax
     mov esi, [self_base]
     add esi, BODY_OFFSET
@@ -400,7 +405,8 @@ save_results:
     pop es
     ret
 
-; Appends the nonzero words of every listed page to the output area, then zeroes the page.
+; Appends the nonzero words of every listed page to the output area, then zeroes the page. The page is
+; read 32 bytes at a time with MMX (most of it is zero), and only a nonzero block is looked at word by word.
 read_back:
     mov ebx, [cur_desc]
     mov eax, [fs:STAGING_BASE + HDR_OUT_CURSOR]
@@ -410,6 +416,7 @@ read_back:
     mov [pages_left], eax
     mov eax, [fs:ebx + DESC_PAGES]
     mov [page_record], eax
+    pxor mm7, mm7
 .page:
     cmp dword [pages_left], 0
     je .done
@@ -419,7 +426,40 @@ read_back:
     mov [page_lo], eax
     mov [page_hi], edx
     call phys_pointer
-    xor ecx, ecx
+    xor ecx, ecx                        ; word index, 4 words per block
+.block:
+    movq mm0, [fs:edi + ecx * 8]
+    por mm0, [fs:edi + ecx * 8 + 8]
+    por mm0, [fs:edi + ecx * 8 + 16]
+    por mm0, [fs:edi + ecx * 8 + 24]
+    pcmpeqb mm0, mm7                    ; all bytes 0xff when the block is zero
+    pmovmskb eax, mm0
+    cmp eax, 0xff
+    je .next_block
+    call emit_block
+.next_block:
+    add ecx, 4
+    cmp ecx, 512
+    jb .block
+    xor ecx, ecx                        ; zero the page, 32 bytes at a time
+.zero:
+    movq [fs:edi + ecx * 8], mm7
+    movq [fs:edi + ecx * 8 + 8], mm7
+    movq [fs:edi + ecx * 8 + 16], mm7
+    movq [fs:edi + ecx * 8 + 24], mm7
+    add ecx, 4
+    cmp ecx, 512
+    jb .zero
+    add dword [page_record], PAGE_RECORD_BYTES
+    dec dword [pages_left]
+    jmp .page
+.done:
+    ret
+
+; Appends the nonzero words among words ECX..ECX+3 of the page at EDI (flat) to the output area.
+emit_block:
+    push ecx
+    mov edx, 4
 .word:
     mov eax, [fs:edi + ecx * 8]
     or eax, [fs:edi + ecx * 8 + 4]
@@ -437,23 +477,13 @@ read_back:
     mov eax, [fs:edi + ecx * 8 + 4]
     mov [fs:esi + 12], eax
     add dword [fs:STAGING_BASE + HDR_OUT_CURSOR], WORD_RECORD_BYTES
-    mov ebx, [cur_desc]
-    inc dword [fs:ebx + DESC_OUT_COUNT]
+    mov eax, [cur_desc]
+    inc dword [fs:eax + DESC_OUT_COUNT]
 .next:
     inc ecx
-    cmp ecx, 512
-    jb .word
-    push es
-    mov ax, SEL_KFLAT_DATA
-    mov es, ax
-    xor eax, eax
-    mov ecx, 1024
-    rep stosd
-    pop es
-    add dword [page_record], PAGE_RECORD_BYTES
-    dec dword [pages_left]
-    jmp .page
-.done:
+    dec edx
+    jnz .word
+    pop ecx
     ret
 
 output_full:
@@ -512,9 +542,9 @@ trace_done:
     call private_paging_on
     jmp [trace_return]
 
+; Every way back here (a step's end, or an exception handler) leaves the kernel's segments loaded.
 next_step:
     mov esp, KSTACK_TOP
-    call reload_segments
     mov ecx, [step_index]
     cmp ecx, [step_count]
     jae trace_done
@@ -922,7 +952,10 @@ fatal_exception:
     jmp $
 
 ; ---- data ---------------------------------------------------------------------------------------------
-align 8
+; Data never shares a page with code: QEMU treats a write to a page it has translated code from as
+; self-modifying code and throws the translations away, which would cost a retranslation per step.
+align 4096
+data_start:
 gdt:
     dq 0
     ; limit 0xfffff (4 KiB granularity), 32-bit; KCODE, KDATA and UCODE are re-based on each window
