@@ -28,5 +28,6 @@ fuzz options:
   --json               print the summary as JSON on stdout
 
 Exit status: 0 nothing found, 1 something found (replay: reproduced), 2 bad usage or input,
+3 a machine running in this process ended it or threw outside any case (or xlatcheck failed),
 130 interrupted (after saving the findings and a partial report).
 `;
