@@ -100,6 +100,12 @@ describe('fuzz', () => {
     for (const f of ['report.json', 'junit.xml', 'report.html']) expect(existsSync(join(out, f))).toBe(true);
   });
 
+  it('exits 2 when the budget ends before any case ran: checking nothing is not a pass', async () => {
+    const r = await run(['fuzz', '--duration', '1ms', '--workers', '1', '--regressions', join(temporaryFolder(), 'none'), '--out', join(temporaryFolder(), 'z')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('xlatcheck: no case ran within the budget');
+  });
+
   it('chooses and prints a seed when none is given', async () => {
     const r = await run(['fuzz', '--runs', '1', '--workers', '0', '--out', join(temporaryFolder(), 's')]);
     expect(r.err).toMatch(/seed (\d+) \(--seed \1 repeats it\)/);

@@ -90,8 +90,15 @@ function header(o: Omit<CampaignOptions, 'signal'>, plan: CampaignPlan): string 
   return lines.join('\n');
 }
 
+/** A campaign that checked nothing (the budget ran out before the first case) must not read as a pass. */
+export function checkedNothing(result: CampaignResult): boolean {
+  const r = result.report;
+  return r.outcome.stopReason !== 'interrupted' && r.outcome.cases === 0 && r.outcome.findings === 0 && r.replayed.length === 0;
+}
+
 export function exitCodeOf(result: CampaignResult): number {
   if (result.report.outcome.stopReason === 'interrupted') return EXIT.interrupted;
+  if (checkedNothing(result)) return EXIT.usage;
   return result.report.outcome.findings > 0 ? EXIT.found : EXIT.ok;
 }
 
@@ -155,5 +162,6 @@ export async function fuzzCommand(args: readonly string[], io: Io, signal: Abort
     (view as ProgressView | null)?.stop();
   }
   io.out(json ? JSON.stringify(summaryJson(result, io), null, 2) + '\n' : summaryText(result));
+  if (checkedNothing(result)) io.err('xlatcheck: no case ran within the budget: give a longer --duration or use --runs\n');
   return exitCodeOf(result);
 }
