@@ -3,7 +3,10 @@
  * deviation, and agrees with the specification on the reference machine (so it is QEMU that differs,
  * not the example that is wrong). Examples are adapted traces: QEMU runs them as they are.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { DOC, renderAdaptations } from '../models/qemu/deviations/render.ts';
+import { formatTrace } from '../src/machine/format.ts';
 import { deviationExample, KNOWN_QEMU_DEVIATIONS, knownDeviationOf, QemuMachine, qemuUnavailableReason } from '../models/qemu/index.ts';
 import { referenceMachine } from '../models/reference/index.ts';
 import { checkTrace } from '../src/machine/check.ts';
@@ -20,6 +23,13 @@ describe.each(KNOWN_QEMU_DEVIATIONS.map((k) => [k.id, k] as const))('known QEMU 
     expect(['qemu', 'specification', 'unclear']).toContain(known.departs);
   });
 
+  it('is in docs/qemu.md, with its rule and its shrunk trace', () => {
+    const doc = readFileSync(DOC, 'utf8');
+    expect(doc).toContain(`### \`${known.id}\`: ${known.title}`);
+    expect(doc).toContain(known.rule);
+    expect(doc).toContain(formatTrace(example));
+  });
+
   it('has an example QEMU runs as it is (already adapted)', () => {
     expect(qemu.adapt(example).trace).toBe(example);
   });
@@ -34,5 +44,11 @@ describe.each(KNOWN_QEMU_DEVIATIONS.map((k) => [k.id, k] as const))('known QEMU 
     expect(divergence).not.toBeNull();
     if (divergence === null) return;
     expect(knownDeviationOf(example, divergence)?.id).toBe(known.id);
+  });
+});
+
+describe('docs/qemu.md', () => {
+  it('lists the adaptation kinds as the adapter counts them', () => {
+    expect(readFileSync(DOC, 'utf8')).toContain(renderAdaptations());
   });
 });

@@ -9,6 +9,7 @@
  * machine error (with the reason); the traces after it run again in a new boot.
  */
 import { availableParallelism } from 'node:os';
+import { isMainThread } from 'node:worker_threads';
 import type { Adaptation, BatchOutcome, Machine } from '../../src/machine/machine.ts';
 import type { MachineResult } from '../../src/machine/observation.ts';
 import type { Trace } from '../../src/machine/trace.ts';
@@ -26,7 +27,10 @@ import { readBackPages } from './read-back-pages.ts';
 import { unsupportedReason } from './supported-traces.ts';
 
 export interface QemuMachineOptions {
-  /** QEMU processes a batch may use at once. Default: one per core. */
+  /**
+   * QEMU processes this machine runs at once. Default: one per core on the main thread, one in a worker
+   * thread (a campaign runs one worker per core, each with its own machine).
+   */
   readonly processes?: number;
   /** Most traces in one boot. Default 256. */
   readonly tracesPerBoot?: number;
@@ -59,7 +63,7 @@ export class QemuMachine implements Machine {
   private bootCount = 0;
 
   constructor(options: QemuMachineOptions = {}) {
-    this.processes = Math.max(1, options.processes ?? availableParallelism());
+    this.processes = Math.max(1, options.processes ?? (isMainThread ? availableParallelism() : 1));
     this.tracesPerBoot = Math.max(1, options.tracesPerBoot ?? 256);
     this.bootTimeoutMs = options.bootTimeoutMs ?? 15_000;
     this.kernel = options.kernel ?? GUEST_BINARY;
