@@ -311,10 +311,13 @@ private_paging_on:
     mov cr3, eax
     mov eax, CR0_PE | CR0_ET | CR0_PG
     mov cr0, eax
-    ret
+    jmp far_slots_flushed
 
 ; EDX:EAX = physical address; returns EDI = a flat linear address for it, valid up to the end of its
 ; 2 MiB region. Requires the private tables (or no paging, for addresses below LOW_RAM_TOP).
+; A far region gets a fresh slot of the fourth quarter, never one the TLB may still hold, so no INVLPG
+; is needed: QEMU turns an INVLPG inside a 2 MiB page into a flush of its whole TLB, which is slow. The
+; slots are all flushed at once (a CR3 reload) when they run out. The last region mapped is reused.
 phys_pointer:
     test edx, edx
     jnz .far
@@ -325,22 +328,46 @@ phys_pointer:
 .far:
     push eax
     push ebx
+    mov ebx, eax
+    and ebx, 0xffe00000
+    cmp ebx, [far_region_lo]
+    jne .map
+    cmp edx, [far_region_hi]
+    jne .map
+    cmp dword [far_slot], 0
+    jne .mapped
+.map:
+    mov [far_region_lo], ebx
+    mov [far_region_hi], edx
+    cmp dword [far_slot], 512
+    jb .slot
+    mov ebx, cr3                        ; every slot used since the last flush: flush them all
+    mov cr3, ebx
+    mov dword [far_slot], 0
+.slot:
     mov ebx, [far_slot]
     inc dword [far_slot]
-    and dword [far_slot], 511
     mov edi, eax
     and edi, 0xffe00000
     or edi, PTE_P | PTE_RW | PTE_A | PTE_D | PDE_PS
     mov [fs:PRIVATE_PD + 3 * 4096 + ebx * 8], edi
     mov [fs:PRIVATE_PD + 3 * 4096 + ebx * 8 + 4], edx
-    mov edi, ebx
+.mapped:
+    mov edi, [far_slot]
+    dec edi
     shl edi, 21
     add edi, 0xc0000000
-    invlpg [fs:edi]
     and eax, 0x1fffff
     add edi, eax
     pop ebx
     pop eax
+    ret
+
+; Forgets the far slots: after a full TLB flush (a change of CR0.PG or CR3) every slot is fresh again.
+far_slots_flushed:
+    mov dword [far_slot], 0
+    mov dword [far_region_lo], 0
+    mov dword [far_region_hi], 0xffffffff
     ret
 
 ; ---- before and after a trace -------------------------------------------------------------------------
@@ -744,6 +771,9 @@ op_write_phys:
     mov ecx, cr0
     or ecx, CR0_PG
     mov cr0, ecx
+    push eax
+    call far_slots_flushed
+    pop eax
     call phys_pointer
     mov ecx, [ebp + CMD_WLO]
     mov [fs:edi], ecx
@@ -1079,6 +1109,8 @@ ret_eax:        dd 0
 ret_edx:        dd 0
 next_slot:      dd 0
 far_slot:       dd 0
+far_region_lo:  dd 0
+far_region_hi:  dd 0xffffffff
 piece_va:       dd 0
 piece_page:     dd 0
 probe_target:   dd 0
