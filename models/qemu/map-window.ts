@@ -19,8 +19,37 @@ import { slotRegion, type Window, windowEntryAddress } from './guest-window.ts';
 import { pdptBases } from './paging-closure.ts';
 import { entryAddress, isPresent, pdpteUsable } from './entry-bits.ts';
 
+/** The image as a map from address to value, parsing a value only when it is asked for. */
+class Image {
+  private readonly hex = new Map<number, MemoryWord['value']>();
+  private readonly changed = new Map<number, bigint>();
+
+  constructor(memory: readonly MemoryWord[]) {
+    for (const w of memory) this.hex.set(w.pa, w.value);
+  }
+
+  get(pa: number): bigint | undefined {
+    const c = this.changed.get(pa);
+    if (c !== undefined) return c;
+    const h = this.hex.get(pa);
+    return h === undefined ? undefined : bigIntFromHex(h);
+  }
+
+  set(pa: number, v: bigint): void {
+    this.changed.set(pa, v);
+  }
+
+  /** The words, sorted, unchanged ones as they were. */
+  words(): MemoryWord[] {
+    const out: MemoryWord[] = [];
+    for (const [pa, h] of this.hex) if (!this.changed.has(pa)) out.push({ pa, value: h });
+    for (const [pa, v] of this.changed) if (v !== 0n) out.push({ pa, value: hexFromBigInt(v) });
+    return out.sort((a, b) => a.pa - b.pa);
+  }
+}
+
 export function mapWindow(trace: Trace, w: Window, paging: readonly boolean[], counts: AdaptationCounts): Trace {
-  const image = new Map(trace.memory.map((word) => [word.pa, bigIntFromHex(word.value)] as const));
+  const image = new Image(trace.memory);
   const steps: Step[] = [...trace.steps];
   const directories = new Set<number>();
   let changed = false;
@@ -68,15 +97,11 @@ export function mapWindow(trace: Trace, w: Window, paging: readonly boolean[], c
   const kept = steps.filter((s, i) => !(isAccessStep(s) && paging[i] === true && accessRegions(s).some((r) => slots.has(r))));
   counts.add('window-step-dropped', steps.length - kept.length);
 
-  const memory: MemoryWord[] = [...image.entries()]
-    .filter(([, v]) => v !== 0n)
-    .sort((a, b) => a[0] - b[0])
-    .map(([pa, v]) => ({ pa, value: hexFromBigInt(v) }));
-  return { ...trace, memory, steps: kept };
+  return { ...trace, memory: image.words(), steps: kept };
 }
 
 /** Linear 2 MiB regions whose translation may go through the window's PDE, in any root and at any time. */
-function reachableSlots(trace: Trace, image: ReadonlyMap<number, bigint>, steps: readonly Step[], directories: ReadonlySet<number>, w: Window): Set<number> {
+function reachableSlots(trace: Trace, image: Image, steps: readonly Step[], directories: ReadonlySet<number>, w: Window): Set<number> {
   const written = new Map<number, bigint[]>();
   for (const s of steps) if (s.op === 'write-phys') written.set(s.pa, [...(written.get(s.pa) ?? []), bigIntFromHex(s.value)]);
   const slots = new Set<number>([slotRegion(w, w.quarter)]);

@@ -56,8 +56,14 @@ export function relocateTrace(
   counts: AdaptationCounts,
 ): Trace {
   const m = trace.maxPhyAddr;
-  const value = (pa: number, v: bigint): bigint => (closure.entries.has(pa) ? relocateEntry(v, m, relocation) : v);
-  const word = (pa: number, hex: MemoryWord['value']): MemoryWord => ({ pa: relocation.address(pa), value: hexFromBigInt(value(pa, bigIntFromHex(hex))) });
+  // Only entries can change value; any word moves with its region. Unchanged words are kept as they are.
+  const word = (pa: number, hex: MemoryWord['value']): MemoryWord => {
+    const to = relocation.address(pa);
+    if (!closure.entries.has(pa)) return { pa: to, value: hex };
+    const before = bigIntFromHex(hex);
+    const after = relocateEntry(before, m, relocation);
+    return { pa: to, value: after === before ? hex : hexFromBigInt(after) };
+  };
   const cr3 = (v: number): number => (relocation.address((v & PAE_CR3_PDPT_MASK) >>> 0) + (v & ~PAE_CR3_PDPT_MASK)) >>> 0;
   const steps: Step[] = [];
   trace.steps.forEach((s, i) => {
@@ -78,7 +84,7 @@ export function relocateTrace(
     ...trace,
     maxPhyAddr: QEMU_MAXPHYADDR,
     registers: { ...trace.registers, cr3: cr3(trace.registers.cr3) },
-    memory: trace.memory.map((w) => word(w.pa, w.value)).sort((a, b) => a.pa - b.pa),
+    memory: relocation.moved.size === 0 && closure.entries.size === 0 ? trace.memory : trace.memory.map((w) => word(w.pa, w.value)).sort((a, b) => a.pa - b.pa),
     steps,
   };
 }
