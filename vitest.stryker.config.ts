@@ -1,12 +1,12 @@
 /**
  * The vitest configuration Stryker runs (stryker.config.json): the property suites and the reference
  * machine's unit tests, with the suite seed and run count pinned so that the mutation score does not
- * depend on the caller's environment. The mutant benchmark's own test is left out: it checks the catalog,
- * not the reference machine.
+ * depend on the caller's environment. Left out: the mutant benchmark's own test (it checks the catalog,
+ * not the reference machine) and the QEMU suites (they check QEMU's MMU and depend on an external emulator).
  *
  * Stryker stops a mutant's run at the first failing test, so the files run cheapest first (unit tests,
  * then the walk-level suites, then the slower space-level ones) instead of vitest's slowest-first order:
- * the same tests decide, only sooner.
+ * the same tests decide, only sooner. And fast-check does not shrink (vitest.stryker.setup.ts).
  */
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { defineConfig } from 'vitest/config';
@@ -39,10 +39,11 @@ class CheapestFirstSequencer extends BaseSequencer {
 export default defineConfig({
   test: {
     include: ['properties/**/*.test.ts', 'models/reference/**/*.test.ts'],
-    exclude: ['properties/mutants.test.ts', '**/node_modules/**'],
+    exclude: ['properties/mutants.test.ts', 'properties/qemu*.test.ts', '**/node_modules/**'],
     env: { XLATCHECK_SEED: '20261121', XLATCHECK_RUNS: '200' },
     testTimeout: 120_000,
     hookTimeout: 60_000,
     sequence: { sequencer: CheapestFirstSequencer },
+    setupFiles: ['vitest.stryker.setup.ts'],
   },
 });
