@@ -10,7 +10,8 @@
  */
 import { availableParallelism } from 'node:os';
 import { isMainThread } from 'node:worker_threads';
-import type { Adaptation, BatchOutcome, Machine } from '../../src/machine/machine.ts';
+import type { Divergence } from '../../src/machine/divergence.ts';
+import type { Adaptation, BatchOutcome, KnownDeviationMatch, Machine } from '../../src/machine/machine.ts';
 import type { MachineResult } from '../../src/machine/observation.ts';
 import type { Trace } from '../../src/machine/trace.ts';
 import { adaptForQemu, isRepresentable } from './adapt.ts';
@@ -20,6 +21,7 @@ import { type BatchReadout, readBatch, STAGING_CAPACITY, type StagedTrace, stage
 import { mappedWindow } from './choose-window.ts';
 import { EXIT_CODE, exitStatusOf, TRACE_STATUS } from './guest-abi.ts';
 import { GUEST_BINARY } from './guest/assemble.ts';
+import { knownDeviationOf } from './known-deviations.ts';
 import { decodeTrace } from './observations.ts';
 import { boot, type BootOutcome } from './qemu-process.ts';
 import { RamFile } from './ram-file.ts';
@@ -60,6 +62,8 @@ type Slot = BatchOutcome | null;
 
 export class QemuMachine implements Machine {
   readonly name = 'qemu';
+  /** The guest and the adapter run PAE traces only (32-bit paging on QEMU is not driven yet). */
+  readonly pagingModes = ['pae'] as const;
   private readonly processes: number;
   private readonly tracesPerBoot: number;
   private readonly bootTimeoutMs: number;
@@ -80,6 +84,12 @@ export class QemuMachine implements Machine {
   /** Boots so far (for benchmarks). */
   get boots(): number {
     return this.bootCount;
+  }
+
+  /** Recognises the documented QEMU departures from the SDM (known-deviations.ts), for bucketing. */
+  knownDeviation(trace: Trace, divergence: Divergence): KnownDeviationMatch | null {
+    const known = knownDeviationOf(trace, divergence);
+    return known === null ? null : { id: known.id, rule: known.rule, departs: known.departs };
   }
 
   adapt(trace: Trace): Adaptation {

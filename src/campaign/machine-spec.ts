@@ -62,5 +62,6 @@ export async function resolveMachine(spec: string, cwd: string): Promise<Machine
   if (isModuleSpec(spec)) return loadModule(spec, cwd);
   const entry = findMachine(spec);
   if (entry === undefined) throw new UsageError(`unknown machine ${JSON.stringify(spec)} (see "xlatcheck list machines"; a module path starts with ./)`);
+  if (entry.unavailable !== null) throw new UsageError(`machine ${spec} cannot run here: ${entry.unavailable}`);
   return entry.machine;
 }

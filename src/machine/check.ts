@@ -8,6 +8,7 @@ import type { OutcomeTags, WalkTrace } from '../spec/outcome.ts';
 import { type SpecState, initialState } from '../spec/state.ts';
 import { advance, dedupe, outcomes } from '../spec/transition.ts';
 import { formatStep, hexPhys } from './format.ts';
+import type { Divergence, MemoryDifference } from './divergence.ts';
 import type { Machine } from './machine.ts';
 import { describeObservation, type MachineResult, type Observation, observationsEqual } from './observation.ts';
 import type { Step, Trace } from './trace.ts';
@@ -19,30 +20,6 @@ import { bigIntFromHex, isHex64 } from '../arch/word.ts';
  * so a later mismatch is reported as inconclusive rather than as a divergence (never a false finding).
  */
 export const MAX_STATES = 256;
-
-export interface MemoryDifference {
-  readonly pa: number;
-  readonly expected: Hex64;
-  readonly observed: Hex64;
-  /** Bits the machine was free to set or not. */
-  readonly uncertain: Hex64;
-}
-
-export type DivergenceKind = 'observation' | 'final-memory' | 'malformed-result' | 'machine-error';
-
-export interface Divergence {
-  readonly kind: DivergenceKind;
-  /** The step at which the machine departed from the specification; null for final memory. */
-  readonly stepIndex: number | null;
-  readonly step: Step | null;
-  readonly observed: Observation | null;
-  readonly allowed: readonly Observation[];
-  /** The walks behind the allowed outcomes, for explaining the divergence. */
-  readonly walks: readonly WalkTrace[];
-  readonly memory: readonly MemoryDifference[];
-  /** A readable account of the divergence, several lines. */
-  readonly explanation: string;
-}
 
 export interface CheckResult {
   readonly divergence: Divergence | null;
@@ -203,3 +180,5 @@ export function compare(trace: Trace, result: MachineResult): { divergence: Dive
     inconclusive: false,
   };
 }
+
+export type { Divergence, DivergenceKind, MemoryDifference } from './divergence.ts';

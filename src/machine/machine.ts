@@ -3,6 +3,7 @@
  * observation per step plus its final memory can be checked by every walk-level property.
  */
 import type { MachineResult } from './observation.ts';
+import type { Divergence } from './divergence.ts';
 import type { Trace } from './trace.ts';
 
 /** A trace rewritten so that a machine can run it, and how many changes of each kind that took. */
@@ -32,4 +33,23 @@ export interface Machine {
    * on each, only faster (QEMU runs many traces per boot). Never rejects for one trace's failure.
    */
   runBatch?(traces: readonly Trace[]): Promise<BatchOutcome[]>;
+  /**
+   * Optional: the paging modes the machine runs (default both). A family that needs a mode the machine
+   * lacks does not apply to it (QEMU's guest runs PAE traces only).
+   */
+  readonly pagingModes?: readonly ('pae' | '32-bit')[];
+  /**
+   * Optional: recognises a divergence as one of the machine's documented departures from the SDM, so
+   * campaigns bucket it apart and it does not drown new findings. Null for anything new.
+   */
+  knownDeviation?(trace: Trace, divergence: Divergence): KnownDeviationMatch | null;
+}
+
+/** A documented departure of a machine from the specification. */
+export interface KnownDeviationMatch {
+  readonly id: string;
+  /** The SDM rule at stake. */
+  readonly rule: string;
+  /** Who departs from the SDM: the machine, or (where the SDM is unclear) possibly neither. */
+  readonly departs: string;
 }

@@ -34,8 +34,13 @@ export interface CallTags {
   readonly preemption: 'none' | 'outside-call' | 'inside-call';
 }
 
-/** A domain-coverage fact: a walk-level step's outcome, or a space-level call. */
-export type CoverageTag = OutcomeTags | CallTags;
+/** A kind of adaptation a machine made to a trace to run it (QEMU: relocation into guest RAM, ...). */
+export interface AdaptationTag {
+  readonly adaptation: string;
+}
+
+/** A domain-coverage fact: a walk-level step's outcome, a space-level call, or an adaptation. */
+export type CoverageTag = OutcomeTags | CallTags | AdaptationTag;
 
 export interface Verdict {
   readonly divergence: FamilyDivergence | null;

@@ -58,7 +58,14 @@ const CALLS: MatrixShape = {
   ],
 };
 
-export const MATRIX_SHAPES: readonly MatrixShape[] = [WALK, CALLS];
+/** Traces a machine had to adapt to run them, by kind of adaptation (QEMU); empty for other machines. */
+const ADAPTATIONS: MatrixShape = {
+  name: 'adaptations',
+  title: 'Adapted traces',
+  axes: [{ name: 'adaptation', label: 'adaptation', known: [] }],
+};
+
+export const MATRIX_SHAPES: readonly MatrixShape[] = [WALK, CALLS, ADAPTATIONS];
 
 /** The cell of one matrix a step's tags fall in, or null when the tags say nothing about that matrix. */
 function cellKey(shape: MatrixShape, tags: CoverageTag): string | null {
