@@ -6,7 +6,9 @@
 import { PAE_INDEX, PAGE_4K } from '../../src/arch/entry-layout.ts';
 import type { ProcessorOptions } from '../../src/machine/processor.ts';
 import {
+  isDirty,
   isExecuteDisabled,
+  isGlobal,
   isLargePage,
   isPresent,
   LARGE_ADDRESS_LOW_MASK,
@@ -65,8 +67,8 @@ class PsOneLevelLateWalker extends PaeWalker {
     out.frame = large ? pageFrame + (this.largeOffset(va) >>> PAE_INDEX.PTE_SHIFT) : pageFrame;
     out.pageFrame = out.frame;
     out.permissions = this.combinePermissions(permissions, pteLo, pteHi);
-    out.global = (pteLo & (1 << 8)) !== 0;
-    out.dirty = (pteLo & (1 << 6)) !== 0;
+    out.global = isGlobal(pteLo);
+    out.dirty = isDirty(pteLo);
     return true;
   }
 
