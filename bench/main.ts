@@ -11,9 +11,11 @@ import { fileURLToPath } from 'node:url';
 import { type Benchmark, type Measurement, meetsTarget } from './benchmark.ts';
 import { referenceMmuBenchmark } from './reference-mmu.ts';
 import { campaignBenchmarks } from './campaign.ts';
+import { qemuBenchmarks } from './qemu.ts';
 import { recordBenchmark } from './record-benchmark.ts';
 import { spaceBenchmarks } from './space.ts';
 import { sparseMemoryBenchmark } from './sparse-memory.ts';
+import { variantBenchmarks } from './variants.ts';
 
 const spaceBenchmark = recordBenchmark('space', 'exhaustive isolation walk of the default 4-space layout; calls through the gate', spaceBenchmarks, {
   'space.isolation-walk-ms': { unit: 'ms', target: { kind: 'max', value: 2000 } },
@@ -30,7 +32,29 @@ const campaignBenchmark = recordBenchmark('campaign', 'campaign throughput with 
   'campaign.load-average-at-start': { unit: '' },
 });
 
-const BENCHMARKS: readonly Benchmark[] = [sparseMemoryBenchmark, referenceMmuBenchmark, spaceBenchmark, campaignBenchmark];
+const variantsBenchmark = recordBenchmark(
+  'variants',
+  "each patent variant's TLB-hit and TLB-miss loads/s beside the reference machine's, same streams",
+  () => variantBenchmarks(),
+  {},
+);
+
+const qemuBenchmark = recordBenchmark('qemu', 'QEMU as a machine: boots and accesses per second with two QEMU processes, resident memory', qemuBenchmarks, {
+  'qemu.boots-per-second': { unit: 'boots/s', target: { kind: 'min', value: 25 } },
+  'qemu.accesses-per-second': { unit: 'accesses/s' },
+  'qemu.checked-accesses-per-second': { unit: 'accesses/s', target: { kind: 'min', value: 200_000 } },
+  'qemu.traces-per-second': { unit: 'traces/s' },
+  'qemu.resident-mb': { unit: 'MB', target: { kind: 'max', value: 100 } },
+});
+
+const BENCHMARKS: readonly Benchmark[] = [
+  sparseMemoryBenchmark,
+  referenceMmuBenchmark,
+  spaceBenchmark,
+  campaignBenchmark,
+  variantsBenchmark,
+  qemuBenchmark,
+];
 
 const REPORT = join(dirname(fileURLToPath(import.meta.url)), '..', 'reports', 'bench.json');
 

@@ -7,61 +7,14 @@
  *   misses a 256-entry TLB, so every load is a full walk over sparse RAM.
  */
 import { PAGE_4K } from '../src/arch/entry-layout.ts';
-import { createReferenceProcessor, PaeTableBuilder, type ReferenceProcessor } from '../models/reference/index.ts';
+import { createReferenceProcessor, type ReferenceProcessor } from '../models/reference/index.ts';
 import { type Benchmark, keep, measurement, opsPerSecond, xorshift32 } from './benchmark.ts';
+import { loadLoop, mappedStream, type Stream } from './load-stream.ts';
 
-const PG = 0x80000000;
-const PAE = 1 << 5;
 const LOADS = 20_000_000;
 const MISS_LOADS = 4_000_000;
 const HOT_PAGES = 4;
 const MISS_PAGES = 4096;
-const PHYSICAL_FRAMES = 2 ** 36 / PAGE_4K;
-const ADDRESS_RING = 1 << 16;
-
-interface Stream {
-  readonly cpu: ReferenceProcessor;
-  /** Linear addresses to load from, used round-robin. */
-  readonly addresses: Uint32Array;
-}
-
-/** Maps `pages` consecutive pages from 16 MiB up to distinct random frames above the first 4 GiB. */
-function mappedStream(pages: number, seed: number, order: (i: number) => number): Stream {
-  const random = xorshift32(seed);
-  const builder = new PaeTableBuilder({ pdpt: 0x1000, tables: 0x100000 });
-  const frames = new Set<number>();
-  const base = 0x01000000;
-  for (let p = 0; p < pages; p++) {
-    let frame: number;
-    do frame = 2 ** 20 + (random() % (PHYSICAL_FRAMES - 2 ** 20));
-    while (frames.has(frame));
-    frames.add(frame);
-    builder.map4k(base + p * PAGE_4K, frame * PAGE_4K, { accessed: true });
-  }
-  const cpu = createReferenceProcessor({ maxPhyAddr: 36 });
-  builder.writeTo(cpu);
-  cpu.movCr4(PAE);
-  cpu.movCr3(builder.cr3);
-  cpu.movCr0(PG);
-  const addresses = new Uint32Array(ADDRESS_RING);
-  for (let i = 0; i < ADDRESS_RING; i++) addresses[i] = base + order(i);
-  // data in every page, so loads read allocated frames
-  for (let p = 0; p < pages; p++) cpu.store(base + p * PAGE_4K, 4, p + 1, 0, false);
-  return { cpu, addresses };
-}
-
-function loadLoop(stream: Stream): (count: number) => number {
-  const { cpu, addresses } = stream;
-  const mask = addresses.length - 1;
-  return (count) => {
-    let sum = 0;
-    for (let i = 0; i < count; i++) {
-      cpu.load(addresses[i & mask]!, 4, false);
-      sum = (sum + cpu.valueLo) | 0;
-    }
-    return sum;
-  };
-}
 
 /** The baseline: Map.get by page number over the same addresses. */
 function mapLoop(stream: Stream): (count: number) => number {
@@ -77,7 +30,7 @@ function mapLoop(stream: Stream): (count: number) => number {
 }
 
 /** Fraction of the stream's loads that find their translation in the TLB (measured, not timed). */
-function hitRate(stream: Stream): number {
+function hitRate(stream: Stream<ReferenceProcessor>): number {
   const { cpu, addresses } = stream;
   let hits = 0;
   for (const va of addresses) {
@@ -92,9 +45,9 @@ export const referenceMmuBenchmark: Benchmark = {
   description: 'loads/s of the reference processor on TLB-hit and TLB-miss streams, against Map.get',
   run() {
     const random = xorshift32(7);
-    const hot = mappedStream(HOT_PAGES, 1, () => (random() % (HOT_PAGES * PAGE_4K)) & ~3);
+    const hot = mappedStream(createReferenceProcessor, HOT_PAGES, 1, () => (random() % (HOT_PAGES * PAGE_4K)) & ~3);
     // page i of the ring is page (i mod 4096): each TLB set sees 64 pages in turn, more than its ways
-    const cold = mappedStream(MISS_PAGES, 2, (i) => (i % MISS_PAGES) * PAGE_4K + ((i * 8) % PAGE_4K));
+    const cold = mappedStream(createReferenceProcessor, MISS_PAGES, 2, (i) => (i % MISS_PAGES) * PAGE_4K + ((i * 8) % PAGE_4K));
 
     const hitLoads = opsPerSecond(LOADS, loadLoop(hot));
     const hitMap = opsPerSecond(LOADS, mapLoop(hot));

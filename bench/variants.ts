@@ -11,22 +11,19 @@
  */
 import { Worker } from 'node:worker_threads';
 import { PAGE_4K } from '../src/arch/entry-layout.ts';
-import type { Processor, ProcessorFactory } from '../src/machine/processor.ts';
-import { createReferenceProcessor, PaeTableBuilder } from '../models/reference/index.ts';
+import type { ProcessorFactory } from '../src/machine/processor.ts';
+import { createReferenceProcessor } from '../models/reference/index.ts';
 import { createHashedProcessor } from '../models/variants/hashed/index.ts';
 import { createIntermediateProcessor } from '../models/variants/intermediate/index.ts';
 import { createSharedTlbProcessor } from '../models/variants/shared-tlb/index.ts';
 import { createTsbProcessor } from '../models/variants/tsb/index.ts';
 import { keep, opsPerSecond, xorshift32 } from './benchmark.ts';
+import { loadLoop, mappedStream } from './load-stream.ts';
 
-const PG = 0x80000000;
-const PAE = 1 << 5;
 const HIT_LOADS = 10_000_000;
 const MISS_LOADS = 2_000_000;
 const HOT_PAGES = 4;
 const MISS_PAGES = 4096;
-const PHYSICAL_FRAMES = 2 ** 36 / PAGE_4K;
-const ADDRESS_RING = 1 << 16;
 const ROUNDS = 3;
 
 export const BENCHMARKED_MACHINES: Readonly<Record<string, ProcessorFactory>> = {
@@ -36,48 +33,6 @@ export const BENCHMARKED_MACHINES: Readonly<Record<string, ProcessorFactory>> = 
   'variant:intermediate': createIntermediateProcessor,
   'variant:shared-tlb': createSharedTlbProcessor,
 };
-
-interface Stream {
-  readonly cpu: Processor;
-  readonly addresses: Uint32Array;
-}
-
-/** `pages` consecutive pages from 16 MiB mapped to distinct random frames above 4 GiB, as reference-mmu.ts. */
-function mappedStream(factory: ProcessorFactory, pages: number, seed: number, order: (i: number) => number): Stream {
-  const random = xorshift32(seed);
-  const builder = new PaeTableBuilder({ pdpt: 0x1000, tables: 0x100000 });
-  const frames = new Set<number>();
-  const base = 0x01000000;
-  for (let p = 0; p < pages; p++) {
-    let frame: number;
-    do frame = 2 ** 20 + (random() % (PHYSICAL_FRAMES - 2 ** 20));
-    while (frames.has(frame));
-    frames.add(frame);
-    builder.map4k(base + p * PAGE_4K, frame * PAGE_4K, { accessed: true });
-  }
-  const cpu = factory({ maxPhyAddr: 36 });
-  builder.writeTo(cpu);
-  cpu.movCr4(PAE);
-  cpu.movCr3(builder.cr3);
-  cpu.movCr0(PG);
-  const addresses = new Uint32Array(ADDRESS_RING);
-  for (let i = 0; i < ADDRESS_RING; i++) addresses[i] = base + order(i);
-  for (let p = 0; p < pages; p++) cpu.store(base + p * PAGE_4K, 4, p + 1, 0, false);
-  return { cpu, addresses };
-}
-
-function loadLoop(stream: Stream): (count: number) => number {
-  const { cpu, addresses } = stream;
-  const mask = addresses.length - 1;
-  return (count) => {
-    let sum = 0;
-    for (let i = 0; i < count; i++) {
-      cpu.load(addresses[i & mask]!, 4, false);
-      sum = (sum + cpu.valueLo) | 0;
-    }
-    return sum;
-  };
-}
 
 export interface LoadRates {
   readonly hit: number;
