@@ -91,5 +91,9 @@ export function familySetup(builder: string, c: TraceConstraints, emphasis: Fami
 
 export function familyTraceArbitrary(setup: FamilySetup): fc.Arbitrary<Trace> {
   const options = { maxSteps: setup.maxSteps, keepXdWithoutNxe: setup.recipe.keepXdWithoutNxe };
-  return encodedTraceArbitrary(scenarioArbitrary(setup.recipe), (scenario) => encodeScenario(scenario, options));
+  return encodedTraceArbitrary(
+    scenarioArbitrary(setup.recipe),
+    (scenario) => encodeScenario(scenario, options),
+    (scenario) => scenario.actions.length,
+  );
 }

@@ -22,6 +22,7 @@ import {
 import { type MappingSet, mappingSetArbitraryFrom, type ResolvedMappingSetConstraints } from '../mappings.ts';
 import { DEFECT_KINDS, type DefectKind, type DefectSpec } from './defects.ts';
 import { type FrameSpec, type FrameWeights, frameSpecArbitrary } from './frame-spec.ts';
+import { nonEmptyArray } from './smaller-shrinks.ts';
 import { weightedBoolean, weightedConstant, weightedOneof } from './weighted.ts';
 
 /** How an edit is made visible, if at all. Listed in shrink order: the architected ways first. */
@@ -281,6 +282,6 @@ export function scenarioArbitrary(r: ScenarioRecipe): fc.Arbitrary<Scenario> {
         : fc.array(fc.record({ mapping: mappingIndex, level: entryTargetArbitrary, defect: defectSpecArbitrary(r) }), {
             maxLength: r.maxInitialDefects,
           }),
-    actions: fc.array(actionArbitrary(r), { minLength: 1, maxLength: r.maxActions }),
+    actions: nonEmptyArray(actionArbitrary(r), r.maxActions),
   });
 }

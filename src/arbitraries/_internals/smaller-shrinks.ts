@@ -6,6 +6,13 @@
  * same trace, or a longer one, and a slow machine (an out-of-process emulator) would run each of them.
  * Here a candidate is offered only when its trace is smaller in `compareTraceSize`, which makes every
  * accepted shrink step visible progress and bounds the number of steps.
+ *
+ * A candidate whose trace is the same size but whose scenario is smaller in `sourceSize` (an action that
+ * was left out for lack of room, removed) is not offered, yet looked through: its own shrinks that are
+ * strictly smaller than the current trace are offered in its place. Without that, such an action blocks
+ * shrinking: removing any earlier action makes room for it, and its steps can undo the failure (a write
+ * that restores the entry a faulty machine corrupted), so every visible shrink passes. For the same
+ * reason a scenario's action list must be able to lose its last action (`nonEmptyArray`).
  * @internal
  */
 import fc from 'fast-check';
@@ -53,6 +60,7 @@ class EncodedTraceArbitrary<S> extends fc.Arbitrary<Trace> {
   constructor(
     private readonly source: fc.Arbitrary<S>,
     private readonly encode: (s: S) => Trace,
+    private readonly sourceSize: ((s: S) => number) | undefined,
   ) {
     super();
   }
@@ -70,14 +78,62 @@ class EncodedTraceArbitrary<S> extends fc.Arbitrary<Trace> {
 
   shrink(value: Trace, context: unknown): fc.Stream<fc.Value<Trace>> {
     if (!(context instanceof fc.Value)) return fc.Stream.nil();
-    const parent = context as fc.Value<S>;
-    return this.source
-      .shrink(parent.value_, parent.context)
-      .map((s) => new fc.Value(this.encode(s.value_), s))
-      .filter((candidate) => compareTraceSize(candidate.value_, value) < 0);
+    return this.smallerThan(value, context as fc.Value<S>);
+  }
+
+  /** The shrinks of `parent` whose traces are smaller than `value`, looking through invisible ones. */
+  private smallerThan(value: Trace, parent: fc.Value<S>): fc.Stream<fc.Value<Trace>> {
+    const size = this.sourceSize;
+    return this.source.shrink(parent.value_, parent.context).flatMap((s) => {
+      const trace = this.encode(s.value_);
+      const order = compareTraceSize(trace, value);
+      if (order < 0) return fc.Stream.of(new fc.Value(trace, s));
+      // The source size strictly decreases on each look-through, which bounds its depth.
+      if (order === 0 && size !== undefined && size(s.value_) < size(parent.value_)) return this.smallerThan(value, s);
+      return fc.Stream.nil();
+    });
   }
 }
 
-export function encodedTraceArbitrary<S>(source: fc.Arbitrary<S>, encode: (s: S) => Trace): fc.Arbitrary<Trace> {
-  return new EncodedTraceArbitrary(source, encode);
+/**
+ * `sourceSize`, when given, lets shrinking look through a smaller source that encodes to a trace of the
+ * same size (see above).
+ */
+export function encodedTraceArbitrary<S>(source: fc.Arbitrary<S>, encode: (s: S) => Trace, sourceSize?: (s: S) => number): fc.Arbitrary<Trace> {
+  return new EncodedTraceArbitrary(source, encode, sourceSize);
+}
+
+/**
+ * A list of 1 to `maxLength` items, generated as `fc.array` generates it, whose shrinking may remove any
+ * item, the last one included. fast-check's array shrinker keeps a suffix when it shortens, and at each
+ * position shortens the rest only down to the minimum length, so with a minimum of 1 it never removes
+ * the last item, however little it matters (or however much it masks a failure, see above). Shrinking
+ * runs on the same array with a minimum of 0 (its shrink context has the same form); the empty list is
+ * left out.
+ */
+class NonEmptyArrayArbitrary<T> extends fc.Arbitrary<T[]> {
+  private readonly generated: fc.Arbitrary<T[]>;
+  private readonly shrinking: fc.Arbitrary<T[]>;
+
+  constructor(item: fc.Arbitrary<T>, maxLength: number) {
+    super();
+    this.generated = fc.array(item, { minLength: 1, maxLength });
+    this.shrinking = fc.array(item, { minLength: 0, maxLength });
+  }
+
+  generate(mrng: fc.Random, biasFactor: number | undefined): fc.Value<T[]> {
+    return this.generated.generate(mrng, biasFactor);
+  }
+
+  canShrinkWithoutContext(value: unknown): value is T[] {
+    return this.generated.canShrinkWithoutContext(value);
+  }
+
+  shrink(value: T[], context: unknown): fc.Stream<fc.Value<T[]>> {
+    return this.shrinking.shrink(value, context).filter((candidate) => candidate.value_.length >= 1);
+  }
+}
+
+export function nonEmptyArray<T>(item: fc.Arbitrary<T>, maxLength: number): fc.Arbitrary<T[]> {
+  return new NonEmptyArrayArbitrary(item, maxLength);
 }
