@@ -1,6 +1,6 @@
 /**
  * The command line, called in-process: bad input is one line and exit 2; fuzz, replay, report, merge,
- * issues and list do what their help says, with the exit statuses it promises.
+ * issues, mutants and list do what their help says, with the exit statuses it promises.
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -56,6 +56,16 @@ describe('bad usage and bad input', () => {
     ['report of a folder without report.json', ['report', 'empty'], /no campaign report at .*report\.json/],
     ['report --merge of nothing', ['report', '--merge'], /needs the campaign folders/],
     ['list of something unknown', ['list', 'things'], /list takes one of: machines, properties/],
+    ['mutants: an unknown flag', ['mutants', '--frobnicate'], /unknown option --frobnicate for "xlatcheck mutants"/],
+    ['mutants: a budget without a unit', ['mutants', '--budget', '30'], /--budget must be a number and a unit/],
+    ['mutants: a zero budget', ['mutants', '--other-budget', '0s'], /--other-budget must be more than 0/],
+    ['mutants: zero runs', ['mutants', '--runs', '0'], /--runs must be in \[1, /],
+    ['mutants: an unknown mutant', ['mutants', '--mutants', 'walker-wp-ignored,nope'], /unknown mutant "mutant:nope" \(see "xlatcheck list mutants"\)/],
+    ['mutants: an unknown layer', ['mutants', '--layers', 'cpu'], /unknown layer "cpu": use one of ram, walker, tlb, kernel, gate, modules/],
+    ['mutants: an unknown family', ['mutants', '--families', 'nope'], /unknown family "nope"/],
+    ['mutants: a seed out of range', ['mutants', '--seed', '4294967296'], /--seed must be in \[0, 4294967295\]/],
+    ['mutants: no mutant in both selections', ['mutants', '--mutants', 'walker-wp-ignored', '--layers', 'ram'], /no mutant matches both --mutants and --layers/],
+    ['mutants: an unwritable --out', ['mutants', '--mutants', 'walker-wp-ignored', '--out', '/proc/xlatcheck/out'], /cannot write to the output folder \/proc\/xlatcheck\/out/],
     ['an unknown command', ['fuzzz'], /unknown command "fuzzz"/],
     ['no command', [], /no command given/],
   ];
@@ -198,18 +208,86 @@ describe('report, merge and issues', () => {
   });
 });
 
+describe('mutants', () => {
+  const budget = ['--seed', '20261121', '--runs', '400', '--budget', '60s'];
+
+  it('runs the selected mutants, prints the kill matrix, writes report.html and kill-matrix.json, exits 0', async () => {
+    const out = join(temporaryFolder(), 'kill');
+    const r = await run(['mutants', '--mutants', 'walker-wp-ignored,mutant:kernel-private-global', '--families', 'faults,switch', ...budget, '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/walker-wp-ignored/);
+    expect(r.out).toMatch(/mutation score +2\/2 = 100\.0%/);
+    // Progress, one plain line per mutant when stderr is not a terminal.
+    expect(r.err).toMatch(/^xlatcheck mutants: 2 mutant\(s\), 2 famil\(ies\), seed 20261121, at most 400 runs and 1m /m);
+    expect(r.err).toMatch(/^\[1\/2\] mutant:walker-wp-ignored: killed by faults at run \d+ in \d+ ms, shrunk to \d+ steps$/m);
+    expect(r.err).toMatch(/^\[2\/2\] mutant:kernel-private-global: killed by switch at run \d+/m);
+    expect(r.err).toContain(`kill matrix written to ${join(out, 'report.html')}`);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/^<!doctype html>/);
+    const saved = JSON.parse(readFileSync(join(out, 'kill-matrix.json'), 'utf8')) as { rows: { name: string; killer: string }[] };
+    expect(saved.rows.map((row) => [row.name, row.killer])).toEqual([
+      ['mutant:walker-wp-ignored', 'faults'],
+      ['mutant:kernel-private-global', 'switch'],
+    ]);
+  });
+
+  it('prints the matrix as JSON with --json, the same for the same seed', async () => {
+    const args = ['mutants', '--layers', 'ram', '--intended-only', ...budget, '--json', '--out', join(temporaryFolder(), 'json')];
+    const [a, b] = [await run(args), await run(args)];
+    type Matrix = { format: string; seed: number; totals: { killed: number; nonEquivalent: number }; rows: { runsToKill: number; shrunk: unknown }[] };
+    const [ja, jb] = [JSON.parse(a.out) as Matrix, JSON.parse(b.out) as Matrix];
+    expect(ja.format).toBe('xlatcheck-kill-matrix');
+    expect(ja.seed).toBe(20261121);
+    expect(ja.totals.killed).toBe(ja.totals.nonEquivalent);
+    expect(ja.rows.map((row) => [row.runsToKill, row.shrunk])).toEqual(jb.rows.map((row) => [row.runsToKill, row.shrunk]));
+    expect(a.code).toBe(0);
+  });
+
+  it('exits 1 when a mutant survives: no selected family catches it', async () => {
+    // isolation is a space-level family: it cannot run on a walk-level mutant, so nothing kills it.
+    const r = await run(['mutants', '--mutants', 'walker-wp-ignored', '--families', 'isolation', ...budget, '--out', join(temporaryFolder(), 'gap')]);
+    expect(r.err).toMatch(/\[1\/1\] mutant:walker-wp-ignored: SURVIVED/);
+    expect(r.code).toBe(1);
+  });
+
+  it('exits 0 when the only mutant is equivalent and survives', async () => {
+    const r = await run(['mutants', '--mutants', 'tlb-single-entry', '--intended-only', '--seed', '1', '--runs', '50', '--out', join(temporaryFolder(), 'eq')]);
+    expect(r.err).toMatch(/mutant:tlb-single-entry: equivalent, survived/);
+    expect(r.code).toBe(0);
+  });
+});
+
 describe('list and help', () => {
-  it('lists the built-in machines and the property families', async () => {
+  it('lists the built-in machines, the property families and the mutants', async () => {
     const machines = await run(['list', 'machines']);
     expect(machines.out).toMatch(/^reference +the reference PAE machine/m);
     expect(machines.out).toMatch(/^broken:no-invlpg +.*caught by tlb-coherence/m);
     const properties = await run(['list', 'properties']);
     expect(properties.out).toMatch(/^translation +walk +/m);
+    const mutants = await run(['list', 'mutants']);
+    expect(mutants.out).toMatch(/^walker-wp-ignored +walker +faults +/m);
+    expect(mutants.out).toMatch(/^tlb-single-entry +tlb +translation +equivalent: /m);
   });
 
   it('prints its usage', async () => {
     const r = await run(['help']);
     expect(r.out).toContain('xlatcheck fuzz [options]');
+    expect(r.out).toContain('xlatcheck mutants [options]');
     expect(r.code).toBe(0);
+  });
+
+  it.each(['fuzz', 'replay', 'report', 'issues', 'mutants', 'list'])('%s --help and -h print the usage of %s, exit 0', async (command) => {
+    for (const help of ['--help', '-h']) {
+      const r = await run([command, help]);
+      expect(r.out).toMatch(new RegExp(`^usage: xlatcheck ${command} `));
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+    }
+  });
+
+  it('documents every option of mutants in its usage', async () => {
+    const r = await run(['mutants', '--help']);
+    for (const option of ['--seed', '--runs', '--budget', '--other-budget', '--mutants', '--layers', '--families', '--intended-only', '--json', '--out']) {
+      expect(r.out).toContain(`  ${option} `);
+    }
   });
 });

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { UsageError } from '../config/run-config.ts';
 import { FindingFormatError } from '../findings/validate-finding.ts';
 import { TraceFormatError } from '../machine/trace-validation.ts';
+import { mutantsCommand } from '../mutants/mutants-command.ts';
 import { ReportFormatError } from '../report/campaign-report.ts';
 import { fuzzCommand } from './fuzz-command.ts';
 import { EXIT, type Io } from './io.ts';
@@ -14,7 +15,7 @@ import { issuesCommand } from './issues-command.ts';
 import { listCommand } from './list-command.ts';
 import { replayCommand } from './replay-command.ts';
 import { reportCommand } from './report-command.ts';
-import { USAGE } from './usage.ts';
+import { COMMAND_USAGE, USAGE } from './usage.ts';
 
 /** Exit status of a failure inside xlatcheck itself. */
 export const EXIT_INTERNAL = 3;
@@ -30,6 +31,11 @@ function version(): string {
 
 async function dispatch(argv: readonly string[], io: Io, signal: AbortSignal): Promise<number> {
   const [command, ...args] = argv;
+  const help = command !== undefined && Object.hasOwn(COMMAND_USAGE, command) ? COMMAND_USAGE[command] : undefined;
+  if (help !== undefined && (args.includes('--help') || args.includes('-h'))) {
+    io.out(help);
+    return EXIT.ok;
+  }
   switch (command) {
     case 'fuzz':
       return fuzzCommand(args, io, signal);
@@ -39,6 +45,8 @@ async function dispatch(argv: readonly string[], io: Io, signal: AbortSignal): P
       return reportCommand(args, io);
     case 'issues':
       return issuesCommand(args, io);
+    case 'mutants':
+      return mutantsCommand(args, io);
     case 'list':
       return listCommand(args, io);
     case 'help':

@@ -19,6 +19,15 @@ describe('the xlatcheck process', () => {
     expect(r.status).toBe(2);
   });
 
+  it('mutants: exits 2 with one line on a bad budget, and npm run mutants is the same command', () => {
+    const r = spawnSync(process.execPath, [bin, 'mutants', '--budget', 'soon'], { cwd: repo, encoding: 'utf8' });
+    expect(r.stderr).toBe('xlatcheck: --budget must be a number and a unit (ms, s, m or h), as in 90s, 10m or 2h; got "soon"\n');
+    expect(r.stdout).toBe('');
+    expect(r.status).toBe(2);
+    const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.mutants).toBe('node bin/xlatcheck.js mutants');
+  });
+
   it('on SIGINT saves a partial report and exits 130', async () => {
     const out = join(temporaryFolder(), 'interrupted');
     const child = spawn(process.execPath, [bin, 'fuzz', '--duration', '2m', '--workers', '1', '--seed', '5', '--out', out], { cwd: repo });

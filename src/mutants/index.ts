@@ -1,7 +1,7 @@
 /**
  * The mutant benchmark: runs the seeded-fault catalog (models/mutants) against the property families
  * and measures the harness's bug-finding power as a kill matrix (mutant x family) with totals against
- * the issue's targets. `mutantsCommand` is what `xlatcheck mutants` and `npm run mutants` call;
+ * the issue's targets. `mutantsCommand` is what `xlatcheck mutants` (and so `npm run mutants`) calls;
  * `runKillMatrix` is the library function behind it.
  */
 export { type CaseSize, caseSize, traceMappings } from './case-size.ts';
@@ -17,7 +17,7 @@ export {
   runKillMatrix,
   runMutant,
 } from './kill-matrix.ts';
-export { DEFAULT_CELL_RUNS, DEFAULT_CELL_SECONDS, DEFAULT_OTHER_CELL_SECONDS, DEFAULT_OUT, MUTANTS_USAGE, mutantsCommand, mutantsOptions, writeMatrixReports } from './mutants-command.ts';
+export { DEFAULT_CELL_RUNS, DEFAULT_INTENDED_BUDGET, DEFAULT_OTHER_BUDGET, DEFAULT_OUT, mutantsCommand, mutantsOptions, writeMatrixReports } from './mutants-command.ts';
 export { matrixProgress } from './progress.ts';
 export { renderHtml } from './render-html.ts';
 export { KILL_MATRIX_FORMAT, KILL_MATRIX_VERSION, renderJson } from './render-json.ts';

@@ -95,12 +95,17 @@ describe('options', () => {
     expect(options.scope).toBe('matrix');
     expect(json).toBe(false);
     expect(out).toBe('reports/mutants');
-    expect(mutantsOptions(['--mutant', 'ram-truncate-above-4g,walker-wp-ignored', '--intended-only']).options.mutants.map((m) => m.name)).toEqual([
+    expect(mutantsOptions(['--mutants', 'ram-truncate-above-4g,walker-wp-ignored', '--intended-only']).options.mutants.map((m) => m.name)).toEqual([
       'mutant:ram-truncate-above-4g',
       'mutant:walker-wp-ignored',
     ]);
-    expect(mutantsOptions(['--layer', 'gate']).options.mutants.every((m) => m.layer === 'gate')).toBe(true);
-    for (const bad of [['--bogus'], ['--runs', '0'], ['--seed', '-1'], ['--mutant', 'nope'], ['--layer', 'cpu'], ['--family', 'nope'], ['stray']]) {
+    expect(mutantsOptions(['--mutants', 'walker-wp-ignored', '--mutants', 'mutant:gate-paging-left-on']).options.mutants).toHaveLength(2);
+    expect(mutantsOptions(['--layers', 'gate']).options.mutants.every((m) => m.layer === 'gate')).toBe(true);
+    expect(mutantsOptions(['--families', 'faults,switch']).options.families.map((f) => f.name)).toEqual(['faults', 'switch']);
+    const timed = mutantsOptions(['--budget', '1500ms', '--other-budget', '2m', '--runs', '7', '--seed', '4294967295']).options;
+    expect(timed.budget).toEqual({ seed: 4294967295, runs: 7, timeLimitMs: 1500 });
+    expect(timed.otherTimeLimitMs).toBe(120_000);
+    for (const bad of [['--bogus'], ['--runs', '0'], ['--seed', '-1'], ['--budget', '30'], ['--mutants', 'nope'], ['--layers', 'cpu'], ['--families', 'nope'], ['stray']]) {
       expect(() => mutantsOptions(bad), bad.join(' ')).toThrow(UsageError);
     }
   });

@@ -1,15 +1,18 @@
 /**
- * `xlatcheck mutants` (and `npm run mutants`): runs the mutant catalog against the property families
- * and prints the kill matrix, as text or `--json`, and writes report.html and kill-matrix.json into the
- * output folder. Bad flags throw a UsageError (one line, exit 2 at the caller). Exit 1 when a
- * non-equivalent mutant survives: a gap in the harness.
+ * `xlatcheck mutants` (and `npm run mutants`, which runs it): runs the mutant catalog against the
+ * property families and prints the kill matrix, as text or `--json`, and writes report.html and
+ * kill-matrix.json into the output folder. Bad flags, and an output folder that cannot be written,
+ * throw a UsageError before any work (one line, exit 2 at the caller). Exit 1 when a non-equivalent
+ * mutant survives: a gap in the harness. The help text is in src/cli/usage.ts.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Mutant, mutantCatalog, MUTANT_LAYERS, type MutantLayer } from '../../models/mutants/index.ts';
-import { flag, integerOption, parseCommand, stringOption, type Parsed } from '../cli/args.ts';
+import { flag, type OptionSpec, parseCommand, stringOption, type Parsed } from '../cli/args.ts';
 import { EXIT, type Io } from '../cli/io.ts';
-import { DEFAULT_SEED, parseSeed, UsageError } from '../config/run-config.ts';
+import { formatDuration, parseDuration } from '../campaign/duration.ts';
+import { prepareOutFolder } from '../campaign/out-folder.ts';
+import { DEFAULT_SEED, parseRuns, parseSeed, UsageError } from '../config/run-config.ts';
 import type { AnyFamily } from '../properties/family.ts';
 import { benchmarkFamilies } from './families.ts';
 import { type KillMatrix, type KillMatrixOptions, runKillMatrix } from './kill-matrix.ts';
@@ -19,45 +22,22 @@ import { renderJson } from './render-json.ts';
 import { renderText } from './render-text.ts';
 
 export const DEFAULT_CELL_RUNS = 2000;
-export const DEFAULT_CELL_SECONDS = 30;
-export const DEFAULT_OTHER_CELL_SECONDS = 10;
+export const DEFAULT_INTENDED_BUDGET = '30s';
+export const DEFAULT_OTHER_BUDGET = '10s';
 export const DEFAULT_OUT = join('reports', 'mutants');
 
-export const MUTANTS_USAGE = `usage: xlatcheck mutants [options]
-
-Runs every catalog mutant (models/mutants) against the property families with a fixed seed and a budget
-per cell, and prints the kill matrix: which families catch which mutant, runs and time to the first
-failure, the size of the shrunk counterexample, and the totals against the targets.
-
-  --seed N            seed of every cell (default ${DEFAULT_SEED})
-  --runs N            most runs per cell (default ${DEFAULT_CELL_RUNS})
-  --time-limit S      most seconds for the family meant for a mutant, shrinking included
-                      (default ${DEFAULT_CELL_SECONDS})
-  --other-time-limit S  most seconds for each other family (default ${DEFAULT_OTHER_CELL_SECONDS})
-  --mutant NAME       only this mutant (repeatable; with or without the "mutant:" prefix)
-  --layer LAYER       only mutants of this layer (repeatable: ${MUTANT_LAYERS.join(', ')})
-  --family NAME       only this family (repeatable)
-  --intended-only     run each mutant against the family meant for it only
-  --json              print the matrix as JSON instead of a table
-  --out DIR           where report.html and kill-matrix.json go (default ${DEFAULT_OUT})
-  -h, --help          this text
-
-Exit status: 0 when every non-equivalent mutant is killed, 1 when one survives, 2 on bad usage.
-`;
-
-const OPTIONS = {
+const OPTIONS: OptionSpec = {
   seed: { type: 'string' },
   runs: { type: 'string' },
-  'time-limit': { type: 'string' },
-  'other-time-limit': { type: 'string' },
-  mutant: { type: 'string', multiple: true },
-  layer: { type: 'string', multiple: true },
-  family: { type: 'string', multiple: true },
+  budget: { type: 'string' },
+  'other-budget': { type: 'string' },
+  mutants: { type: 'string', multiple: true },
+  layers: { type: 'string', multiple: true },
+  families: { type: 'string', multiple: true },
   'intended-only': { type: 'boolean' },
   json: { type: 'boolean' },
   out: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+};
 
 function listOption(p: Parsed, name: string): string[] {
   const v = p.values[name];
@@ -66,9 +46,9 @@ function listOption(p: Parsed, name: string): string[] {
 }
 
 function selectMutants(p: Parsed): Mutant[] {
-  const names = listOption(p, 'mutant').map((n) => (n.startsWith('mutant:') ? n : `mutant:${n}`));
-  const layers = listOption(p, 'layer');
-  for (const name of names) if (!mutantCatalog.some((m) => m.name === name)) throw new UsageError(`unknown mutant ${JSON.stringify(name)} (see models/mutants)`);
+  const names = listOption(p, 'mutants').map((n) => (n.startsWith('mutant:') ? n : `mutant:${n}`));
+  const layers = listOption(p, 'layers');
+  for (const name of names) if (!mutantCatalog.some((m) => m.name === name)) throw new UsageError(`unknown mutant ${JSON.stringify(name)} (see "xlatcheck list mutants")`);
   for (const layer of layers) {
     if (!(MUTANT_LAYERS as readonly string[]).includes(layer)) throw new UsageError(`unknown layer ${JSON.stringify(layer)}: use one of ${MUTANT_LAYERS.join(', ')}`);
   }
@@ -77,33 +57,33 @@ function selectMutants(p: Parsed): Mutant[] {
 
 function selectFamilies(p: Parsed): AnyFamily[] {
   const all = benchmarkFamilies();
-  const names = listOption(p, 'family');
+  const names = listOption(p, 'families');
   for (const name of names) if (!all.some((f) => f.name === name)) throw new UsageError(`unknown family ${JSON.stringify(name)}: use one of ${all.map((f) => f.name).join(', ')}`);
   return names.length === 0 ? all : all.filter((f) => names.includes(f.name));
 }
 
 /** The run options the flags ask for; throws a UsageError on a bad flag. */
-export function mutantsOptions(args: readonly string[]): { options: KillMatrixOptions; json: boolean; out: string; help: boolean } {
+export function mutantsOptions(args: readonly string[]): { options: KillMatrixOptions; json: boolean; out: string } {
   const p = parseCommand('mutants', args, OPTIONS, false);
   const seedText = stringOption(p, 'seed');
+  const runsText = stringOption(p, 'runs');
   const options: KillMatrixOptions = {
     budget: {
       seed: seedText === undefined ? DEFAULT_SEED : parseSeed(seedText, '--seed'),
-      runs: integerOption(p, 'runs', 1, 1_000_000) ?? DEFAULT_CELL_RUNS,
-      timeLimitMs: (integerOption(p, 'time-limit', 1, 86_400) ?? DEFAULT_CELL_SECONDS) * 1000,
+      runs: runsText === undefined ? DEFAULT_CELL_RUNS : parseRuns(runsText, '--runs'),
+      timeLimitMs: parseDuration(stringOption(p, 'budget') ?? DEFAULT_INTENDED_BUDGET, '--budget'),
     },
-    otherTimeLimitMs: (integerOption(p, 'other-time-limit', 1, 86_400) ?? DEFAULT_OTHER_CELL_SECONDS) * 1000,
+    otherTimeLimitMs: parseDuration(stringOption(p, 'other-budget') ?? DEFAULT_OTHER_BUDGET, '--other-budget'),
     scope: flag(p, 'intended-only') ? 'intended' : 'matrix',
     mutants: selectMutants(p),
     families: selectFamilies(p),
   };
-  if (options.mutants.length === 0) throw new UsageError('no mutant matches the --mutant and --layer options');
-  return { options, json: flag(p, 'json'), out: stringOption(p, 'out') ?? DEFAULT_OUT, help: flag(p, 'help') };
+  if (options.mutants.length === 0) throw new UsageError('no mutant matches both --mutants and --layers');
+  return { options, json: flag(p, 'json'), out: stringOption(p, 'out') ?? DEFAULT_OUT };
 }
 
-/** Writes report.html and kill-matrix.json into `dir`; returns the report's path. */
+/** Writes report.html and kill-matrix.json into `dir` (which exists); returns the report's path. */
 export function writeMatrixReports(matrix: KillMatrix, dir: string): string {
-  mkdirSync(dir, { recursive: true });
   const html = join(dir, 'report.html');
   writeFileSync(join(dir, 'kill-matrix.json'), renderJson(matrix));
   writeFileSync(html, renderHtml(matrix));
@@ -111,13 +91,16 @@ export function writeMatrixReports(matrix: KillMatrix, dir: string): string {
 }
 
 export async function mutantsCommand(args: readonly string[], io: Io): Promise<number> {
-  const { options, json, out, help } = mutantsOptions(args);
-  if (help) {
-    io.out(MUTANTS_USAGE);
-    return EXIT.ok;
-  }
+  const { options, json, out } = mutantsOptions(args);
+  const dir = resolve(io.cwd, out);
+  prepareOutFolder(dir);
+  io.err(
+    `xlatcheck mutants: ${options.mutants.length} mutant(s), ${options.scope === 'intended' ? 'the family meant for each' : `${options.families.length} famil(ies)`}, ` +
+      `seed ${options.budget.seed}, at most ${options.budget.runs} runs and ${formatDuration(options.budget.timeLimitMs)} for the family meant for a mutant` +
+      (options.scope === 'intended' ? '\n' : `, ${formatDuration(Math.min(options.budget.timeLimitMs, options.otherTimeLimitMs))} for the others\n`),
+  );
   const matrix = await runKillMatrix(options, matrixProgress(io));
-  const report = writeMatrixReports(matrix, resolve(io.cwd, out));
+  const report = writeMatrixReports(matrix, dir);
   io.out(json ? renderJson(matrix) : renderText(matrix));
   io.err(`xlatcheck: kill matrix written to ${report}\n`);
   return matrix.totals.survivors.length === 0 ? EXIT.ok : EXIT.found;
