@@ -18,6 +18,8 @@
  *              adapter, as part of the adapted trace's memory image)
  *   +0x002000  the guest body (code, data, GDT, IDT, TSS), copied from home
  *   +0x010000  stack for exceptions from user mode, kernel stack (top at +0x014000), user stack, scratch
+ *   +0x016000  page table of the window for 32-bit paging (1024 4-byte entries over the window's 4 MiB
+ *              slot; the window is one half of it, the other half is not present)
  *   +0x020000  the trace's commands, then its results, then pages the guest maps for physical writes
  */
 
@@ -42,6 +44,8 @@ export const GUEST_LAYOUT = {
   USTACK_PAGE: 0x14000,
   USTACK_TOP: 0x15000,
   SCRATCH_PAGE: 0x15000,
+  /** The window's page table under 32-bit paging (built by the guest): 4-byte entries, 4 MiB slot. */
+  WINDOW_PT32_OFFSET: 0x16000,
   CMD_OFFSET: 0x20000,
   RESULT_OFFSET: 0xe0000,
   SLOT_OFFSET: 0x140000,

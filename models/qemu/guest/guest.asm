@@ -239,9 +239,20 @@ switch_window:
     push edx
     ; fall through
 
-; The window's page table: every page below SLOT_OFFSET maps to itself; the user stubs, the user stack
-; and the scratch page are user pages. Accessed and dirty are preset so QEMU never writes them.
+; The window's page tables, one per paging mode: every page below SLOT_OFFSET maps to itself; the user
+; stubs, the user stack and the scratch page are user pages. Accessed and dirty are preset so QEMU never
+; writes them. The PAE table (8-byte entries) covers the 2 MiB window; the 32-bit one (4-byte entries)
+; covers the window's 4 MiB slot, of which the window is the lower or the upper half (pt32_first).
 build_window_table:
+    mov eax, [self_base]
+    shr eax, 21
+    and eax, 1
+    shl eax, 9
+    mov [pt32_first], eax               ; 32-bit page-table index of the window's first page
+    mov edi, WINDOW_PT32_OFFSET         ; the other half of the 4 MiB slot is not present
+    mov ecx, 1024
+    xor eax, eax
+    rep stosd
     xor ecx, ecx
 .entry:
     mov edx, ecx
@@ -266,6 +277,9 @@ build_window_table:
 .store:
     mov [WINDOW_PT_OFFSET + ecx * 8], eax
     mov dword [WINDOW_PT_OFFSET + ecx * 8 + 4], 0
+    mov edx, [pt32_first]
+    add edx, ecx
+    mov [WINDOW_PT32_OFFSET + edx * 4], eax
     inc ecx
     cmp ecx, 512
     jb .entry
@@ -723,13 +737,22 @@ op_invlpg:
 ; A physical write bypasses translation and the TLB (a kernel editing page tables). With paging on it
 ; goes through a page-table slot of the window that no TLB entry can hold yet (slots are used once per
 ; trace, and every trace starts with an empty TLB), so it needs no invalidation that the trace did not ask
-; for. With paging off it is a plain write, through the private tables above 3 GiB.
+; for. Under 32-bit paging a slot (a 4-byte PTE) reaches only the first 4 GiB; a write above goes the way
+; of a write with paging off, and the paging off and on again flushes the TLB, which the architecture
+; allows at any time (SDM 4.10.4.4). With paging off it is a plain write, through the private tables
+; above 3 GiB.
 op_write_phys:
     mov eax, [ebp + CMD_LO]
     mov edx, [ebp + CMD_HI]
     mov ecx, cr0
     test ecx, CR0_PG
     jz .unpaged
+    mov ecx, cr4
+    test ecx, CR4_PAE
+    jnz .paged
+    test edx, edx
+    jnz .far
+.paged:
     mov ebx, [next_slot]
     cmp ebx, SLOT_COUNT
     jb .slot
@@ -743,6 +766,10 @@ op_write_phys:
     or ecx, PTE_P | PTE_RW | PTE_A | PTE_D
     mov [WINDOW_PT_OFFSET + ebx * 8], ecx
     mov [WINDOW_PT_OFFSET + ebx * 8 + 4], edx
+    push ebx
+    add ebx, [pt32_first]
+    mov [WINDOW_PT32_OFFSET + ebx * 4], ecx
+    pop ebx
     shl ebx, 12
     and eax, 0xfff
     add ebx, eax                        ; window offset of the word
@@ -762,10 +789,18 @@ op_write_phys:
     mov [fs:eax + 4], ecx
     jmp record_done
 .far:
-    ; Paging is off for the trace, so borrowing the private tables for one write is invisible to it:
-    ; the trace's next MOV to CR0 that sets PG flushes everything (SDM 4.10.4.1).
+    ; Paging is off (or turned off) for the trace, so borrowing the private tables for one write is
+    ; invisible to it: the next time paging comes on, the TLB starts empty (SDM 4.10.4.1).
+    mov ecx, cr0
+    push ecx
+    and ecx, ~CR0_PG
+    mov cr0, ecx
     mov ecx, cr3
     push ecx
+    mov ecx, cr4
+    push ecx
+    mov ecx, CR4_PAE
+    mov cr4, ecx
     mov ecx, PRIVATE_PDPT
     mov cr3, ecx
     mov ecx, cr0
@@ -783,7 +818,11 @@ op_write_phys:
     and ecx, ~CR0_PG
     mov cr0, ecx
     pop ecx
+    mov cr4, ecx
+    pop ecx
     mov cr3, ecx
+    pop ecx
+    mov cr0, ecx
     jmp record_done
 
 recycle_slots:
@@ -1108,6 +1147,7 @@ exc_cr2:        dd 0
 ret_eax:        dd 0
 ret_edx:        dd 0
 next_slot:      dd 0
+pt32_first:     dd 0
 far_slot:       dd 0
 far_region_lo:  dd 0
 far_region_hi:  dd 0xffffffff
