@@ -7,11 +7,14 @@
  *
  * In order: control bits the specification does not model are cleared; physical memory moves into guest
  * RAM (relocation.ts, relocate-trace.ts), MAXPHYADDR becomes 36; the guest window is mapped into every
- * address space and what would reach it is dropped (choose-window.ts, map-window.ts).
+ * address space and what would reach it is dropped (choose-window.ts, map-window.ts). 32-bit paging
+ * traces (CR4.PAE = 0) go the same way with 32-bit entry formats (adapt-32.ts).
  */
 import type { Adaptation } from '../../src/machine/machine.ts';
 import type { Trace } from '../../src/machine/trace.ts';
+import { adaptPaging32 } from './adapt-32.ts';
 import { AdaptationCounts } from './adaptation-counts.ts';
+import { isPaging32 } from './closure-32.ts';
 import { chooseWindow, mappedWindow, windowDirectories } from './choose-window.ts';
 import { normalizeControlBits } from './control-bits.ts';
 import { GUEST_LAYOUT } from './guest-abi.ts';
@@ -49,6 +52,10 @@ function adaptOnce(input: Trace): Adaptation {
   if (unsupportedReason(input) !== null) return { trace: input, adaptations: {} };
   const counts = new AdaptationCounts();
   let trace = truncateSteps(normalizeControlBits(input, counts), counts);
+  if (isPaging32(trace.registers.cr4)) {
+    trace = adaptPaging32(trace, counts);
+    return counts.empty ? { trace: input, adaptations: {} } : { trace, adaptations: counts.toRecord() };
+  }
   const existing = mappedWindow(trace);
   const words = new TraceWords(trace);
   const ignore = existing === null ? null : { base: existing.base, bytes: GUEST_LAYOUT.WINDOW_BYTES };

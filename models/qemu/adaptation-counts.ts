@@ -15,6 +15,9 @@ export const ADAPTATION_KINDS = {
   'window-step-dropped': 'accesses to the guest window\'s linear slot were dropped',
   'direct-access-moved': 'accesses with paging off moved with the region they address',
   'direct-access-dropped': 'accesses with paging off straddling two regions that moved apart were dropped',
+  'pae-switch-dropped': 'a MOV to CR4 setting PAE in a 32-bit paging trace was dropped (QEMU checks no PDPTEs and would lose the guest window)',
+  'entry-data-rewritten': 'a word that is both a paging entry and data of a mapped frame (a 4 MiB PDE read as a page-table pointer names a page of its own frame) had its address bits moved: data reads of it change',
+  'pse-off-table-moved': 'a 4 MiB PDE also read with CR4.PSE = 0 names, as a page table, another page of its table\'s block (its frame\'s PSE-36 bits changed)',
 } as const;
 
 export type AdaptationKind = keyof typeof ADAPTATION_KINDS;

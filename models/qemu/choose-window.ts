@@ -8,6 +8,8 @@
  */
 import { PAGE_2M } from '../../src/arch/entry-layout.ts';
 import { type AccessStep, isAccessStep, type Trace } from '../../src/machine/trace.ts';
+import { mappedWindow32 } from './adapt-32.ts';
+import { isPaging32 } from './closure-32.ts';
 import { type Window, WINDOWS, slotRegion, windowEntryAddress } from './guest-window.ts';
 import type { PagingClosure } from './paging-closure.ts';
 import { isPresent, pdpteUsable } from './entry-bits.ts';
@@ -15,6 +17,7 @@ import type { TraceWords } from './trace-words.ts';
 
 /** The window an adapted trace already maps (its PDE sits at the window's index in some page). */
 export function mappedWindow(trace: Trace): Window | null {
+  if (isPaging32(trace.registers.cr4)) return mappedWindow32(trace);
   for (const w of WINDOWS) {
     const pde = w.pde.toString(16);
     const marker = trace.memory.some((word) => word.value === `0x${pde}` && (word.pa % 4096) / 8 === w.index);

@@ -7,12 +7,13 @@
  * A final-memory divergence is one deviation's when every differing word is explained by some known
  * deviation; an observation divergence when its step shows that deviation.
  */
-import { PAGE_2M, PAGE_4K } from '../../src/arch/entry-layout.ts';
+import { PAGE_2M, PAGE_4K, PAGE_4M } from '../../src/arch/entry-layout.ts';
 import { bigIntFromHex, type Hex64 } from '../../src/arch/word.ts';
 import type { Divergence, MemoryDifference } from '../../src/machine/check.ts';
 import type { Observation } from '../../src/machine/observation.ts';
 import type { AccessStep, Step, Trace } from '../../src/machine/trace.ts';
 import { isAccessStep } from '../../src/machine/trace.ts';
+import { type Closure32, closure32, entryValues, framesOf32, isPaging32, readPde, wordOf } from './closure-32.ts';
 import { GUEST_LAYOUT, QEMU_MAXPHYADDR } from './guest-abi.ts';
 import { mappedWindow } from './choose-window.ts';
 import { framesOf, type PagingClosure, pagingClosure, pdptBases } from './paging-closure.ts';
@@ -22,6 +23,9 @@ const FOUR_GIB = 2 ** 32;
 const ACCESSED = 0x20n;
 const DIRTY = 0x40n;
 
+/** A 32-bit paging trace has no PAE structures (and none of its structures lies above 4 GiB). */
+const NO_PAE_STRUCTURES: PagingClosure = { entries: new Map(), pdpts: [], directories: new Map(), tables: new Set(), frames: new Set(), regions: new Map() };
+
 /** What the signatures know about a trace, computed once per check. */
 export class TraceFacts {
   readonly words: TraceWords;
@@ -29,17 +33,25 @@ export class TraceFacts {
   readonly highStructures: readonly number[];
   readonly pdpteLocations: ReadonlySet<number>;
 
+  /** 32-bit paging (CR4.PAE = 0): 4-byte entries, two to a word; 4 MiB large pages; no PDPTEs. */
+  readonly paging32: Closure32 | null;
+  /** The size of a large page in the trace's paging mode. */
+  readonly largePage: number;
+
   constructor(readonly trace: Trace) {
     this.words = new TraceWords(trace);
     const window = mappedWindow(trace);
     const ignore = window === null ? null : { base: window.base, bytes: GUEST_LAYOUT.WINDOW_BYTES };
-    this.closure = pagingClosure(trace, this.words, { maxPhyAddr: QEMU_MAXPHYADDR, ignore });
+    this.paging32 = isPaging32(trace.registers.cr4) ? closure32(trace, this.words, { maxPhyAddr: QEMU_MAXPHYADDR, ignore }) : null;
+    this.largePage = this.paging32 === null ? PAGE_2M : PAGE_4M;
+    this.closure = this.paging32 === null ? pagingClosure(trace, this.words, { maxPhyAddr: QEMU_MAXPHYADDR, ignore }) : NO_PAE_STRUCTURES;
     this.highStructures = [...this.closure.directories.keys(), ...this.closure.tables].filter((pa) => pa >= FOUR_GIB);
-    this.pdpteLocations = new Set(pdptBases(trace).flatMap((b) => [0, 1, 2, 3].map((q) => b + 8 * q)));
+    this.pdpteLocations = this.paging32 === null ? new Set(pdptBases(trace).flatMap((b) => [0, 1, 2, 3].map((q) => b + 8 * q))) : new Set();
   }
 
   /** Pages a linear address may be translated to, and the PDE and PTE words that may translate it. */
   reach(va: number): { pages: Set<number>; entries: Set<number> } {
+    if (this.paging32 !== null) return reach32(this.paging32, this.words, va);
     const pages = new Set(framesOf(this.closure, this.words, va, QEMU_MAXPHYADDR));
     const entries = new Set<number>();
     const quarter = Math.floor(va / 2 ** 30);
@@ -61,6 +73,21 @@ export class TraceFacts {
     });
     return value;
   }
+}
+
+/** reach() under 32-bit paging: the words holding the 4-byte PDEs and PTEs that may translate `va`. */
+function reach32(closure: Closure32, words: TraceWords, va: number): { pages: Set<number>; entries: Set<number> } {
+  const pages = new Set(framesOf32(closure, words, va, QEMU_MAXPHYADDR));
+  const entries = new Set<number>();
+  for (const pd of closure.directories) {
+    const pde = pd + 4 * Math.floor(va / PAGE_4M);
+    entries.add(wordOf(pde));
+    for (const v of entryValues(words, pde)) {
+      const { table } = readPde(v, QEMU_MAXPHYADDR, closure.pse);
+      if (table !== null) entries.add(wordOf(table + 4 * (Math.floor(va / PAGE_4K) % 1024)));
+    }
+  }
+  return { pages, entries };
 }
 
 /** Walk entries of a divergence, tolerant of values stored as hex text. */
@@ -87,6 +114,25 @@ export function reservedFaultWithoutP(d: Divergence): boolean {
   return d.allowed.some((a: Observation) => a.kind === 'page-fault' && a.errorCode === (o.errorCode | 1) && a.cr2 === o.cr2);
 }
 
+/** PDE bits 20..17: PSE-36 address bits 39..36, reserved at MAXPHYADDR 36 (SDM Table 4-4). */
+const PSE36_BEYOND_MAXPHYADDR = 0x1e0000n;
+const LARGE_RESERVED = 0x200000n;
+
+/**
+ * An access that QEMU did not fault with RSVD where a fresh walk of the specification found a 4 MiB PDE of
+ * 32-bit paging whose only reserved bits are PSE-36 bits beyond MAXPHYADDR (bits 20..17 at 36).
+ */
+export function pse36BeyondMaxPhyAddr(d: Divergence, facts: TraceFacts): boolean {
+  if (facts.paging32 === null || accessStep(d) === null || d.observed === null) return false;
+  if (d.observed.kind === 'page-fault' && (d.observed.errorCode & 0x8) !== 0) return false;
+  if (!d.allowed.some((a) => a.kind === 'page-fault' && (a.errorCode & 0x8) !== 0)) return false;
+  return d.walks.some(
+    (w) =>
+      w.source === 'fresh' &&
+      walkEntries({ ...d, walks: [w] }).some((e) => e.level === 'PDE' && (e.value & 0x80n) !== 0n && (e.value & PSE36_BEYOND_MAXPHYADDR) !== 0n && (e.value & LARGE_RESERVED) === 0n),
+  );
+}
+
 /** A MOV to a control register completed where the specification loads a bad PDPTE and raises #GP. */
 export function movWithoutPdpteCheck(d: Divergence): boolean {
   if (d.kind !== 'observation' || d.step === null || d.observed === null) return false;
@@ -110,19 +156,22 @@ export function invlpgElsewhereInLargePage(d: Divergence, facts: TraceFacts): bo
   const step = accessStep(d);
   if (step === null || d.stepIndex === null) return false;
   if (!walkEntries(d).some((e) => e.level === 'PDE' && (e.value & 0x80n) !== 0n)) return false;
-  return afterInvlpgElsewhere(facts.trace, d.stepIndex, step.va);
+  return afterInvlpgElsewhere(facts.trace, d.stepIndex, step.va, facts.largePage);
 }
 
-/** Whether the last invalidation before step `index` that could cover `va` is an INVLPG of another 4 KiB page of its 2 MiB region. */
-function afterInvlpgElsewhere(trace: Trace, index: number, va: number): boolean {
-  const region = Math.floor(va / PAGE_2M);
+/**
+ * Whether the last invalidation before step `index` that could cover `va` is an INVLPG of another 4 KiB
+ * page of its large-page region (2 MiB under PAE paging, 4 MiB under 32-bit paging).
+ */
+function afterInvlpgElsewhere(trace: Trace, index: number, va: number, largePage: number): boolean {
+  const region = Math.floor(va / largePage);
   const page = Math.floor(va / PAGE_4K);
   for (let i = index - 1; i >= 0; i--) {
     const s = trace.steps[i] as Step;
     if (s.op === 'mov-cr0' || s.op === 'mov-cr3' || s.op === 'mov-cr4') return false;
     if (s.op !== 'invlpg') continue;
     if (Math.floor(s.va / PAGE_4K) === page) return false;
-    if (Math.floor(s.va / PAGE_2M) === region) return true;
+    if (Math.floor(s.va / largePage) === region) return true;
   }
   return false;
 }
@@ -157,6 +206,9 @@ function addedBits(m: MemoryDifference): bigint {
   return (expected & ~observed) === 0n ? observed & ~expected & ~free : -1n;
 }
 const addedOnly = (m: MemoryDifference, bits: bigint): boolean => addedBits(m) === bits;
+/** Only `bits` of one entry added: of the word, or under 32-bit paging of either 4-byte half. */
+const addedOnlyToEntry = (m: MemoryDifference, bits: bigint, facts: TraceFacts): boolean =>
+  addedOnly(m, bits) || (facts.paging32 !== null && addedOnly(m, bits << 32n));
 
 /** QEMU set bit 5 (its accessed flag) in a PAE PDPTE. */
 export function pdpteAccessedWord(m: MemoryDifference, facts: TraceFacts): boolean {
@@ -172,16 +224,19 @@ export function highStructureWord(m: MemoryDifference, facts: TraceFacts): boole
 /** Dirty set in an entry by a store that straddles two pages and faults on the second. */
 export function dirtyWithoutWriteWord(m: MemoryDifference, facts: TraceFacts): boolean {
   const straddles = facts.trace.steps.some((s) => s.op === 'store' && (s.va % PAGE_4K) + s.size > PAGE_4K);
-  return straddles && addedOnly(m, DIRTY);
+  return straddles && addedOnlyToEntry(m, DIRTY, facts);
 }
 
 
-/** A word a store may have reached, or an entry of its walk, when the store came after such an INVLPG. */
+/**
+ * A word a store may have reached, or an entry of the walk of an access (whose accessed flag the
+ * specification's fresh walk sets), when the access came after such an INVLPG.
+ */
 export function invlpgElsewhereWord(m: MemoryDifference, facts: TraceFacts): boolean {
   const page = m.pa - (m.pa % PAGE_4K);
   return facts.trace.steps.some((s, i) => {
-    if (s.op !== 'store' || !afterInvlpgElsewhere(facts.trace, i, s.va)) return false;
+    if (!isAccessStep(s) || !afterInvlpgElsewhere(facts.trace, i, s.va, facts.largePage)) return false;
     const reach = facts.reach(s.va);
-    return reach.pages.has(page) || reach.entries.has(m.pa);
+    return (s.op === 'store' && reach.pages.has(page)) || reach.entries.has(m.pa);
   });
 }

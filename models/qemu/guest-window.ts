@@ -5,7 +5,7 @@
  * (QEMU.md). The adapter puts one page-directory entry for it in every page directory that the window's
  * PDPTE index reaches, and gives every root whose PDPTE there cannot reach one a directory of its own.
  */
-import { BIT, PAE_INDEX, PAGE_2M } from '../../src/arch/entry-layout.ts';
+import { BIT, PAE_INDEX, PAGE_2M, PAGE_4M } from '../../src/arch/entry-layout.ts';
 import { GUEST_LAYOUT, WINDOW_BASES } from './guest-abi.ts';
 
 export interface Window {
@@ -18,6 +18,12 @@ export interface Window {
   /** The page directory for roots that need one, and the PDPTE pointing to it. */
   readonly directory: number;
   readonly pdpte: bigint;
+  /**
+   * 32-bit paging: the PDE index of the window's 4 MiB linear slot, and the 4-byte PDE that maps the
+   * guest's 32-bit page table there (present, writable, user, accessed).
+   */
+  readonly index32: number;
+  readonly pde32: number;
 }
 
 const mask = (b: number): bigint => 1n << BigInt(b);
@@ -33,6 +39,8 @@ export function windowAt(base: number): Window {
     pde: BigInt(table) | mask(BIT.P) | mask(BIT.RW) | mask(BIT.US) | mask(BIT.A),
     directory,
     pdpte: BigInt(directory) | mask(BIT.P),
+    index32: Math.floor(base / PAGE_4M),
+    pde32: (base + GUEST_LAYOUT.WINDOW_PT32_OFFSET + (1 << BIT.P) + (1 << BIT.RW) + (1 << BIT.US) + (1 << BIT.A)) >>> 0,
   };
 }
 

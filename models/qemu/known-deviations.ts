@@ -22,6 +22,7 @@ import {
   movWithoutPdpteCheck,
   pdpteAccessedWord,
   pdpteRegisterStale,
+  pse36BeyondMaxPhyAddr,
   readsHighStructure,
   reservedFaultWithoutP,
   staleAfterFault,
@@ -56,6 +57,16 @@ export const KNOWN_QEMU_DEVIATIONS: readonly KnownDeviation[] = [
       'qemu-system-i386 7.2 computes the address of a paging-structure entry in target-address width (32 bits on this target), so a walk through a directory or table above 4 GiB reads, and sets accessed flags in, the entry at that address modulo 4 GiB. Frames above 4 GiB are reached correctly; later QEMU releases compute these addresses in 64 bits.',
     step: (d) => readsHighStructure(d),
     word: (m, facts) => highStructureWord(m, facts),
+  },
+  {
+    id: 'qemu-pse36-beyond-maxphyaddr',
+    title: 'a 4 MiB PDE with PSE-36 address bits beyond MAXPHYADDR maps a page instead of faulting',
+    rule: 'SDM 4.3, Table 4-4: in a PDE that maps a 4 MiB page (32-bit paging, CR4.PSE = 1), bits 20:(M-19) are reserved (must be 0), M = min(MAXPHYADDR, 40): bits 20:17 at MAXPHYADDR 36; SDM 4.7: a reserved bit set in a paging-structure entry makes the access a page fault with RSVD = 1',
+    departs: 'qemu',
+    qemu:
+      "QEMU 7.2's walker checks only bit 21 of a 4 MiB PDE under 32-bit paging (its reserved mask there is 0x200000, not the MAXPHYADDR mask it applies to every other entry), so PDE bits 20:17 are taken as physical address bits 39:36: the access goes on, with the rights of the PDE, to an address beyond the emulated CPU's 36-bit physical space, which reads as 0 and drops writes.",
+    step: (d, facts) => pse36BeyondMaxPhyAddr(d, facts),
+    word: null,
   },
   {
     id: 'qemu-no-pdpte-check',
@@ -95,11 +106,11 @@ export const KNOWN_QEMU_DEVIATIONS: readonly KnownDeviation[] = [
   },
   {
     id: 'qemu-invlpg-inside-large-page',
-    title: 'INVLPG of one 4 KiB page inside a 2 MiB page leaves a 4 KiB translation of another of its pages',
+    title: 'INVLPG of one 4 KiB page inside a 2 MiB (or 4 MiB) page leaves a 4 KiB translation of another of its pages',
     rule: 'SDM 4.10.4.1, INVLPG, footnote: if the paging structures map the linear address with a page larger than 4 KiB and there are several TLB entries for that page, all of them are invalidated',
     departs: 'specification',
     qemu:
-      'QEMU invalidates the 4 KiB page INVLPG names (and everything, when the address falls in a 2 MiB page it filled from). A 4 KiB translation cached before the directory entry became a 2 MiB page survives. The specification counts it among the entries "for that page"; the SDM ties the footnote to entries for the large page, so this reading is stricter than the SDM requires.',
+      'QEMU invalidates the 4 KiB page INVLPG names (and everything, when the address falls in a large page it filled from). A 4 KiB translation cached before the directory entry became a 2 MiB page (a 4 MiB page under 32-bit paging) survives. The specification counts it among the entries "for that page"; the SDM ties the footnote to entries for the large page, so this reading is stricter than the SDM requires.',
     step: (d, facts) => invlpgElsewhereInLargePage(d, facts),
     word: (m, facts) => invlpgElsewhereWord(m, facts),
   },

@@ -20,7 +20,7 @@ import { pdptBases } from './paging-closure.ts';
 import { entryAddress, isPresent, pdpteUsable } from './entry-bits.ts';
 
 /** The image as a map from address to value, parsing a value only when it is asked for. */
-class Image {
+export class Image {
   private readonly hex = new Map<number, MemoryWord['value']>();
   private readonly changed = new Map<number, bigint>();
 

@@ -62,8 +62,8 @@ type Slot = BatchOutcome | null;
 
 export class QemuMachine implements Machine {
   readonly name = 'qemu';
-  /** The guest and the adapter run PAE traces only (32-bit paging on QEMU is not driven yet). */
-  readonly pagingModes = ['pae'] as const;
+  /** The guest and the adapter run PAE traces and 32-bit paging traces (with PSE and PSE-36). */
+  readonly pagingModes = ['pae', '32-bit'] as const;
   private readonly processes: number;
   private readonly tracesPerBoot: number;
   private readonly bootTimeoutMs: number;

@@ -7,6 +7,7 @@
  */
 import { PAGE_4K } from '../../src/arch/entry-layout.ts';
 import { isAccessStep, type Trace } from '../../src/machine/trace.ts';
+import { closure32, framesOf32, isPaging32 } from './closure-32.ts';
 import { GUEST_LAYOUT, inGuestRam, QEMU_MAXPHYADDR } from './guest-abi.ts';
 import type { Window } from './guest-window.ts';
 import { framesOf, pagingClosure } from './paging-closure.ts';
@@ -16,7 +17,15 @@ import { pageOf, TraceWords } from './trace-words.ts';
 
 export function readBackPages(trace: Trace, window: Window): number[] {
   const words = new TraceWords(trace);
-  const closure = pagingClosure(trace, words, { maxPhyAddr: QEMU_MAXPHYADDR, ignore: { base: window.base, bytes: GUEST_LAYOUT.WINDOW_BYTES } });
+  const ignore = { base: window.base, bytes: GUEST_LAYOUT.WINDOW_BYTES };
+  let frames: (va: number) => number[];
+  if (isPaging32(trace.registers.cr4)) {
+    const closure = closure32(trace, words, { maxPhyAddr: QEMU_MAXPHYADDR, ignore });
+    frames = (va) => framesOf32(closure, words, va, QEMU_MAXPHYADDR);
+  } else {
+    const closure = pagingClosure(trace, words, { maxPhyAddr: QEMU_MAXPHYADDR, ignore });
+    frames = (va) => framesOf(closure, words, va, QEMU_MAXPHYADDR);
+  }
   const pages = new Set<number>(words.pages);
   const paging = pagingBeforeEachStep(trace);
   trace.steps.forEach((s, i) => {
@@ -24,7 +33,7 @@ export function readBackPages(trace: Trace, window: Window): number[] {
     const ends = [s.va, (s.va + s.size - 1) >>> 0];
     for (const va of ends) {
       if (paging[i] === false) pages.add(pageOf(va));
-      else for (const frame of framesOf(closure, words, va, QEMU_MAXPHYADDR)) pages.add(frame);
+      else for (const frame of frames(va)) pages.add(frame);
     }
   });
   const mine = (page: number): boolean => page === window.directory || (!isGuestRegion(regionOf(page)) && inGuestRam(page, PAGE_4K));

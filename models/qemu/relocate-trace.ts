@@ -18,12 +18,7 @@ import type { TraceWords } from './trace-words.ts';
 
 /** Regions a trace uses, and those that must stay below 3 GiB. */
 export function usedRegions(trace: Trace, words: TraceWords, closure: PagingClosure, paging: readonly boolean[]): { regions: Set<number>; low: Set<number> } {
-  const regions = new Set<number>();
-  const low = new Set<number>();
-  const use = (pa: number, mustBeLow = false): void => {
-    regions.add(regionOf(pa));
-    if (mustBeLow) low.add(regionOf(pa));
-  };
+  const { regions, low, use } = regionUse();
   for (const page of words.pages) use(page);
   for (const base of closure.pdpts) use(base, true);
   for (const pd of closure.directories.keys()) use(pd);
@@ -35,8 +30,19 @@ export function usedRegions(trace: Trace, words: TraceWords, closure: PagingClos
   return { regions, low };
 }
 
+/** Collects the regions a trace uses (`use(pa)`), and those that must stay below 3 GiB (`use(pa, true)`). */
+export function regionUse(): { regions: Set<number>; low: Set<number>; use: (pa: number, mustBeLow?: boolean) => void } {
+  const regions = new Set<number>();
+  const low = new Set<number>();
+  const use = (pa: number, mustBeLow = false): void => {
+    regions.add(regionOf(pa));
+    if (mustBeLow) low.add(regionOf(pa));
+  };
+  return { regions, low, use };
+}
+
 /** The physical addresses an access reaches with paging off (linear = physical, wrapping at 4 GiB). */
-function directBytes(va: number, size: number): number[] {
+export function directBytes(va: number, size: number): number[] {
   return Array.from({ length: size }, (_, k) => (va + k) >>> 0);
 }
 
@@ -65,10 +71,23 @@ export function relocateTrace(
     return { pa: to, value: after === before ? hex : hexFromBigInt(after) };
   };
   const cr3 = (v: number): number => (relocation.address((v & PAE_CR3_PDPT_MASK) >>> 0) + (v & ~PAE_CR3_PDPT_MASK)) >>> 0;
+  return relocateWith(trace, relocation, paging, counts, { word, cr3, unchanged: closure.entries.size === 0 });
+}
+
+/** How one paging mode rewrites what relocation moves: image words and physical writes, and CR3 values. */
+export interface Rewrite {
+  readonly word: (pa: number, hex: MemoryWord['value']) => MemoryWord;
+  readonly cr3: (value: number) => number;
+  /** True when no word can change value (no entries): the image is kept when no region moved either. */
+  readonly unchanged: boolean;
+}
+
+/** Moves a trace by a relocation: words, physical writes, CR3 values and paging-off accesses. */
+export function relocateWith(trace: Trace, relocation: Relocation, paging: readonly boolean[], counts: AdaptationCounts, rewrite: Rewrite): Trace {
   const steps: Step[] = [];
   trace.steps.forEach((s, i) => {
-    if (s.op === 'write-phys') steps.push({ ...s, ...word(s.pa, s.value) });
-    else if (s.op === 'mov-cr3') steps.push({ ...s, value: cr3(s.value) });
+    if (s.op === 'write-phys') steps.push({ ...s, ...rewrite.word(s.pa, s.value) });
+    else if (s.op === 'mov-cr3') steps.push({ ...s, value: rewrite.cr3(s.value) });
     else if (isAccessStep(s) && paging[i] === false) {
       const moved = moveDirect(s.va, s.size, relocation);
       if (moved === null) counts.add('direct-access-dropped');
@@ -79,12 +98,12 @@ export function relocateTrace(
     } else steps.push(s);
   });
   counts.add('region-relocated', relocation.moved.size);
-  if (m > QEMU_MAXPHYADDR) counts.add('maxphyaddr-lowered');
+  if (trace.maxPhyAddr > QEMU_MAXPHYADDR) counts.add('maxphyaddr-lowered');
   return {
     ...trace,
     maxPhyAddr: QEMU_MAXPHYADDR,
-    registers: { ...trace.registers, cr3: cr3(trace.registers.cr3) },
-    memory: relocation.moved.size === 0 && closure.entries.size === 0 ? trace.memory : trace.memory.map((w) => word(w.pa, w.value)).sort((a, b) => a.pa - b.pa),
+    registers: { ...trace.registers, cr3: rewrite.cr3(trace.registers.cr3) },
+    memory: relocation.moved.size === 0 && rewrite.unchanged ? trace.memory : trace.memory.map((w) => rewrite.word(w.pa, w.value)).sort((a, b) => a.pa - b.pa),
     steps,
   };
 }

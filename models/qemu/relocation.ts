@@ -41,6 +41,19 @@ export interface RelocationRequest {
   readonly low: ReadonlySet<number>;
   /** Regions that stay where they are whatever they are (the guest window the trace runs from). */
   readonly pinned: ReadonlySet<number>;
+  /**
+   * Regions that move together, aligned: 1 (2 MiB, PAE) or 2 (4 MiB, 32-bit paging, whose 4 MiB pages
+   * must stay one aligned 4 MiB frame and whose PDE keeps bits 21..12 of a table address). Default 1.
+   */
+  readonly granule?: 1 | 2;
+  /**
+   * Units (of `granule` regions) above 4 GiB that must land congruent, modulo 4 GiB, with where another
+   * unit lands: a 4 MiB PDE that is also read as a page-table pointer (CR4.PSE = 0) names its table with
+   * the same bits 31..22 as its frame (SDM 4.3, Tables 4-4 and 4-5).
+   */
+  readonly congruent?: ReadonlyMap<number, number>;
+  /** Which of the free same-low-bits targets a unit prefers (default: any); the first free one otherwise. */
+  readonly prefer?: (unit: number, target: number) => boolean;
 }
 
 export class Relocation {
@@ -63,41 +76,58 @@ export class Relocation {
   }
 
   static plan(request: RelocationRequest): Relocation {
+    const g = request.granule ?? 1;
+    const regionsOf = (unit: number): number[] => Array.from({ length: g }, (_, k) => unit * g + k);
+    const unitOf = (region: number): number => Math.floor(region / g);
+    const units = new Set([...request.regions].map(unitOf));
+    const low = new Set([...request.low].map(unitOf));
+    const pinned = new Set([...request.pinned].map(unitOf));
+    const used = (unit: number): boolean => regionsOf(unit).some((r) => request.regions.has(r));
+    const usable = (unit: number, isLow: boolean): boolean => regionsOf(unit).every((r) => isUsableRegion(r, isLow));
+    const congruent = request.congruent ?? new Map<number, number>();
     const taken = new Set<number>();
     const toMove: number[] = [];
-    for (const r of [...request.regions].sort((a, b) => a - b)) {
-      if (request.pinned.has(r) || isUsableRegion(r, request.low.has(r))) taken.add(r);
-      else toMove.push(r);
+    const stays = (u: number): boolean => pinned.has(u) || usable(u, low.has(u));
+    for (const u of [...units].sort((a, b) => a - b)) {
+      const partner = congruent.get(u);
+      if (stays(u) && (partner === undefined || stays(partner))) taken.add(u);
+      else toMove.push(u);
     }
-    const free = (r: number, low: boolean): boolean => !taken.has(r) && !request.regions.has(r) && isUsableRegion(r, low);
+    const free = (u: number, isLow: boolean): boolean => !taken.has(u) && !used(u) && usable(u, isLow);
     const moves = new Map<number, number>();
-    for (const r of toMove) {
-      const low = request.low.has(r);
-      const target = sameLow32(r, low, free) ?? firstFree(low, free);
-      if (target === null) throw new Error('guest RAM has no free 2 MiB region left for the trace');
+    const unitBytes = g * PAGE_2M;
+    // Ascending: a unit below 4 GiB has its place before a unit above 4 GiB that must be congruent with it.
+    for (const u of toMove) {
+      const isLow = low.has(u);
+      const partner = congruent.get(u);
+      const low32 = partner === undefined ? (u * unitBytes) % FOUR_GIB : ((moves.get(partner) ?? partner) * unitBytes) % FOUR_GIB;
+      const preferred = (t: number, l: boolean): boolean => free(t, l) && (request.prefer?.(u, t) ?? true);
+      const target = sameLow32(low32, unitBytes, isLow, preferred) ?? sameLow32(low32, unitBytes, isLow, free) ?? firstFree(unitBytes, isLow, free);
+      if (target === null) throw new Error('guest RAM has no free region left for the trace');
       taken.add(target);
-      moves.set(r, target);
+      moves.set(u, target);
     }
-    return new Relocation(moves);
+    const regionMoves = new Map<number, number>();
+    for (const [from, to] of moves) regionsOf(from).forEach((r, k) => regionMoves.set(r, to * g + k));
+    return new Relocation(regionMoves);
   }
 }
 
-/** A free region with the same address bits 31..21, preferring the lowest. */
-function sameLow32(region: number, low: boolean, free: (r: number, low: boolean) => boolean): number | null {
-  const low32 = (region * PAGE_2M) % FOUR_GIB;
+/** A free unit with the address bits 31..0 of `low32`, preferring the lowest. */
+function sameLow32(low32: number, unitBytes: number, low: boolean, free: (u: number, low: boolean) => boolean): number | null {
   for (let base = low32; base < (low ? GUEST_LAYOUT.LOW_RAM_TOP : HIGH_RAM_TOP); base += FOUR_GIB) {
-    const r = regionOf(base);
-    if (free(r, low)) return r;
+    const u = base / unitBytes;
+    if (free(u, low)) return u;
   }
   return null;
 }
 
-/** The first free region, scanning high RAM first (traces rarely go there) and low RAM from 1 GiB. */
-function firstFree(low: boolean, free: (r: number, low: boolean) => boolean): number | null {
+/** The first free unit, scanning high RAM first (traces rarely go there) and low RAM from 1 GiB. */
+function firstFree(unitBytes: number, low: boolean, free: (u: number, low: boolean) => boolean): number | null {
   const ranges: [number, number][] = low
     ? [[2 ** 30, GUEST_LAYOUT.LOW_RAM_TOP], [2 * 1024 * 1024, 2 ** 30]]
     : [[HIGH_RAM_BASE, HIGH_RAM_TOP], [2 ** 30, GUEST_LAYOUT.LOW_RAM_TOP], [2 * 1024 * 1024, 2 ** 30]];
   for (const [from, to] of ranges)
-    for (let base = from; base + PAGE_2M <= to; base += PAGE_2M) if (free(regionOf(base), low)) return regionOf(base);
+    for (let base = Math.ceil(from / unitBytes) * unitBytes; base + unitBytes <= to; base += unitBytes) if (free(base / unitBytes, low)) return base / unitBytes;
   return null;
 }

@@ -1,0 +1,185 @@
+/**
+ * The adapter for 32-bit paging traces (CR4.PAE = 0, SDM 4.3): the same changes as for PAE traces
+ * (adapt.ts), made with 32-bit entry formats. 4-byte entries, two to a word of the image; page directories,
+ * page tables and 4 KiB frames below 4 GiB; 4 MiB frames anywhere below 2^36 through PSE-36.
+ *
+ * Physical memory moves 4 MiB at a time (a 4 MiB frame stays one aligned frame, and a PDE's bits 21..12
+ * keep naming the same page of a moved block), to a block with the same low 32 address bits where one is
+ * free. A 4 MiB PDE that is also read as a page-table pointer (CR4.PSE toggled) names its frame and its
+ * table with the same bits 31..22: its frame lands congruent, modulo 4 GiB, with where its table's block
+ * lands, so the table it names stays in a block of the trace; when the frame's PSE-36 bits change, the
+ * table it names is another page of that block (counted as pse-off-table-moved).
+ *
+ * The guest window is one PDE, pointing to the guest's 32-bit page table, at the window's 4 MiB slot in
+ * every page directory the trace's CR3 values name. A MOV to CR4 that sets PAE is dropped (counted): QEMU
+ * does not check PDPTEs (qemu-no-pdpte-check) and would switch to PAE paging through a page directory,
+ * where the guest's window is not mapped.
+ */
+import { CR4, PAGE_2M, PAGE_4K, PAGE_4M, PAGING32 } from '../../src/arch/entry-layout.ts';
+import { bigIntFromHex, hexFromBigInt } from '../../src/arch/word.ts';
+import { isAccessStep, type MemoryWord, type Step, type Trace } from '../../src/machine/trace.ts';
+import type { AdaptationCounts } from './adaptation-counts.ts';
+import {
+  type Closure32,
+  closure32,
+  directoryBases,
+  entryValues,
+  half,
+  PSE36_MASK,
+  readPde,
+  TABLE_MASK,
+  withHalf,
+  withLargeFrame,
+  wordOf,
+} from './closure-32.ts';
+import { GUEST_LAYOUT } from './guest-abi.ts';
+import { type Window, WINDOWS } from './guest-window.ts';
+import { Image } from './map-window.ts';
+import { pagingBeforeEachStep } from './paging-timeline.ts';
+import { directBytes, regionUse, relocateWith } from './relocate-trace.ts';
+import { Relocation } from './relocation.ts';
+import { TraceWords } from './trace-words.ts';
+
+const FOUR_GIB = 2 ** 32;
+const PAE = 1 << CR4.PAE_BIT;
+const unitOf = (pa: number): number => Math.floor(pa / PAGE_4M);
+
+/** The window an adapted 32-bit trace already maps (its PDE sits at the window's slot in some page). */
+export function mappedWindow32(trace: Trace): Window | null {
+  for (const w of WINDOWS) {
+    const at = w.index32 * PAGING32.ENTRY_BYTES;
+    if (trace.memory.some((word) => word.pa % 4096 === wordOf(at) && half(bigIntFromHex(word.value), at) === w.pde32)) return w;
+  }
+  return null;
+}
+
+/** 4 MiB linear slots (PDE indices) an access touches. */
+function accessSlots(va: number, size: number): number[] {
+  const first = Math.floor(va / PAGE_4M);
+  const last = Math.floor(((va + size - 1) >>> 0) / PAGE_4M);
+  return first === last ? [first] : [first, last];
+}
+
+function dropPaeSwitches(trace: Trace, counts: AdaptationCounts): Trace {
+  const steps = trace.steps.filter((s) => !(s.op === 'mov-cr4' && (s.value & PAE) !== 0));
+  if (steps.length === trace.steps.length) return trace;
+  counts.add('pae-switch-dropped', trace.steps.length - steps.length);
+  return { ...trace, steps };
+}
+
+/** The window that costs the trace least: fewest evicted PDEs, then fewest dropped accesses. */
+function chooseWindow32(trace: Trace, words: TraceWords, closure: Closure32, paging: readonly boolean[]): Window {
+  const cost = (w: Window): [number, number] => {
+    const evictions = closure.directories.filter((pd) => entryValues(words, pd + w.index32 * PAGING32.ENTRY_BYTES).some((v) => v !== 0)).length;
+    const lost = trace.steps.filter((s, i) => isAccessStep(s) && paging[i] === true && accessSlots(s.va, s.size).includes(w.index32)).length;
+    return [evictions, lost];
+  };
+  const costs = WINDOWS.map((w) => ({ w, c: cost(w) }));
+  return costs.reduce((a, b) => (b.c[0] < a.c[0] || (b.c[0] === a.c[0] && b.c[1] < a.c[1]) ? b : a)).w;
+}
+
+/** Regions the trace uses, those that must stay below 3 GiB, and the congruences of dual 4 MiB PDEs. */
+function usedRegions32(trace: Trace, words: TraceWords, closure: Closure32, paging: readonly boolean[]) {
+  const { regions, low, use } = regionUse();
+  for (const page of words.pages) use(page);
+  for (const pd of closure.directories) use(pd, true);
+  for (const pt of closure.tables) use(pt, true);
+  for (const frame of closure.smallFrames) use(frame, true);
+  for (const frame of closure.largeFrames) {
+    use(frame);
+    use(frame + PAGE_2M);
+  }
+  trace.steps.forEach((s, i) => {
+    if (isAccessStep(s) && paging[i] === false) for (const pa of directBytes(s.va, s.size)) use(pa, true);
+  });
+  const congruent = new Map<number, number>();
+  for (const frame of closure.dual.keys()) if (frame >= FOUR_GIB) congruent.set(unitOf(frame), unitOf(frame % FOUR_GIB));
+  return { regions, low, congruent, prefer: preferTables(words, closure) };
+}
+
+/**
+ * For the frame of a dual 4 MiB PDE: a target whose PSE-36 bits name, as the PDE's page table, the page its
+ * table moved to (the same PSE-36 bits), or else a page the trace does not use, so that the table the PDE
+ * names with CR4.PSE = 0 is empty rather than some other page of the trace read as PTEs.
+ */
+function preferTables(words: TraceWords, closure: Closure32): (unit: number, target: number) => boolean {
+  const used = new Set<number>([...words.pages, ...closure.directories, ...closure.tables, ...closure.smallFrames]);
+  const framesByUnit = new Map<number, number[]>();
+  for (const frame of closure.dual.keys()) framesByUnit.set(unitOf(frame), [...(framesByUnit.get(unitOf(frame)) ?? []), frame]);
+  return (unit, target) =>
+    (framesByUnit.get(unit) ?? []).every((frame) => {
+      const high = Math.floor((target * PAGE_4M) / FOUR_GIB);
+      if (high === Math.floor(frame / FOUR_GIB)) return true;
+      return [...(closure.dual.get(frame) ?? [])].every((table) => !used.has(table - (table % PAGE_4M) + ((table % PAGE_4M) & ~PSE36_MASK) + high * 2 ** PAGING32.PSE36_LOW_BIT));
+    });
+}
+
+function relocate32(trace: Trace, closure: Closure32, relocation: Relocation, paging: readonly boolean[], counts: AdaptationCounts): Trace {
+  const m = trace.maxPhyAddr;
+  const at = (pa: number): number => relocation.address(pa);
+  const entry = (pa: number, v: number): number => {
+    const levels = closure.entries.get(pa);
+    if (levels === undefined || (v & 1) === 0) return v;
+    if (!levels.has('pde')) return ((v & ~TABLE_MASK) | at((v & TABLE_MASK) >>> 0)) >>> 0;
+    const { large, table } = readPde(v, m, closure.pse);
+    if (large === null) return table === null ? v : ((v & ~TABLE_MASK) | at(table)) >>> 0;
+    const moved = withLargeFrame(v, at(large));
+    if (table !== null && ((moved & TABLE_MASK) >>> 0) !== at(table)) counts.add('pse-off-table-moved');
+    return moved;
+  };
+  const isData = (pa: number): boolean => closure.smallFrames.has(pa - (pa % PAGE_4K)) || closure.largeFrames.has(pa - (pa % PAGE_4M));
+  const word = (pa: number, hex: MemoryWord['value']): MemoryWord => {
+    const to = at(pa);
+    if (!closure.entries.has(pa) && !closure.entries.has(pa + 4)) return { pa: to, value: hex };
+    const before = bigIntFromHex(hex);
+    const after = withHalf(withHalf(before, pa, entry(pa, half(before, pa))), pa + 4, entry(pa + 4, half(before, pa + 4)));
+    if (after === before) return { pa: to, value: hex };
+    if (isData(pa)) counts.add('entry-data-rewritten');
+    return { pa: to, value: hexFromBigInt(after) };
+  };
+  const cr3 = (v: number): number => (at((v & PAGING32.CR3_DIRECTORY_MASK) >>> 0) + (v & ~PAGING32.CR3_DIRECTORY_MASK)) >>> 0;
+  return relocateWith(trace, relocation, paging, counts, { word, cr3, unchanged: closure.entries.size === 0 });
+}
+
+/** Maps the window into every page directory and drops the accesses that would reach its slot. */
+function mapWindow32(trace: Trace, w: Window, paging: readonly boolean[], counts: AdaptationCounts): Trace {
+  const image = new Image(trace.memory);
+  const steps: Step[] = [...trace.steps];
+  let changed = false;
+  for (const pd of directoryBases(trace)) {
+    const pa = pd + w.index32 * PAGING32.ENTRY_BYTES;
+    const before = image.get(wordOf(pa)) ?? 0n;
+    let evicted = half(before, pa) !== 0 && half(before, pa) !== w.pde32;
+    steps.forEach((s, i) => {
+      if (s.op !== 'write-phys' || s.pa !== wordOf(pa)) return;
+      const v = bigIntFromHex(s.value);
+      if (half(v, pa) === w.pde32) return;
+      steps[i] = { ...s, value: hexFromBigInt(withHalf(v, pa, w.pde32)) };
+      evicted = true;
+    });
+    if (evicted) counts.add('window-mapping-evicted');
+    if (half(before, pa) !== w.pde32) {
+      image.set(wordOf(pa), withHalf(before, pa, w.pde32));
+      changed = true;
+    }
+  }
+  if (changed) counts.add('window-mapped');
+  const kept = steps.filter((s, i) => !(isAccessStep(s) && paging[i] === true && accessSlots(s.va, s.size).includes(w.index32)));
+  counts.add('window-step-dropped', steps.length - kept.length);
+  return { ...trace, memory: image.words(), steps: kept };
+}
+
+/** Adapts a 32-bit paging trace (control bits already normalised, steps already truncated). */
+export function adaptPaging32(input: Trace, counts: AdaptationCounts): Trace {
+  let trace = dropPaeSwitches(input, counts);
+  const existing = mappedWindow32(trace);
+  const words = new TraceWords(trace);
+  const ignore = existing === null ? null : { base: existing.base, bytes: GUEST_LAYOUT.WINDOW_BYTES };
+  const closure = closure32(trace, words, { maxPhyAddr: trace.maxPhyAddr, ignore });
+  const paging = pagingBeforeEachStep(trace);
+  const window = existing ?? chooseWindow32(trace, words, closure, paging);
+  const { regions, low, congruent, prefer } = usedRegions32(trace, words, closure, paging);
+  const relocation = Relocation.plan({ regions, low, pinned: new Set(), granule: 2, congruent, prefer });
+  trace = relocate32(trace, closure, relocation, paging, counts);
+  return mapWindow32(trace, window, pagingBeforeEachStep(trace), counts);
+}
