@@ -134,11 +134,11 @@ describe('QEMU machine errors that need no QEMU', () => {
     expect(divergence?.explanation).toMatch(/machine\.adapt\(trace\)/);
   });
 
-  it('refuses 32-bit paging with a reason', async () => {
+  it('refuses a PAE trace that switches to 32-bit paging, with a reason', async () => {
     const machine = new QemuMachine({ qemu: '/bin/true' });
-    const paging32 = { ...original, registers: { ...original.registers, cr0: 0, cr4: 0 }, steps: [] };
-    const [outcome] = await machine.runBatch([paging32]);
-    expect(outcome?.error).toMatch(/PAE traces only/);
+    const switching = { ...original, steps: [{ op: 'mov-cr4' as const, value: 0 }] };
+    const [outcome] = await machine.runBatch([switching]);
+    expect(outcome?.error).toMatch(/one paging mode/);
   });
 
   it('says how to install QEMU when it is missing', () => {
