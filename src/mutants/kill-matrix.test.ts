@@ -7,6 +7,7 @@ import { caseSize, traceMappings } from './case-size.ts';
 import { benchmarkFamilies } from './families.ts';
 import { decidingCell, type MutantRow, mutantRow, runKillMatrix } from './kill-matrix.ts';
 import { mutantsOptions } from './mutants-command.ts';
+import { matrixProgress } from './progress.ts';
 import { renderHtml } from './render-html.ts';
 import { KILL_MATRIX_FORMAT, renderJson } from './render-json.ts';
 import { renderText } from './render-text.ts';
@@ -134,5 +135,33 @@ describe('a small kill matrix', () => {
     expect(html).toMatch(/^<!doctype html>/);
     expect(html).not.toMatch(/<script|<link|https?:\/\//);
     expect(html).toContain('walker-wp-ignored');
+  });
+});
+
+describe('progress', () => {
+  const mutant = findMutant('walker-wp-ignored')!;
+  const done = row('mutant:walker-wp-ignored', [cell('faults', true, 12, 1)], null, 'faults');
+
+  function events(tty: boolean): string {
+    let err = '';
+    const p = matrixProgress({ tty, err: (t) => void (err += t) });
+    p.mutantStarted!(0, 2, mutant);
+    p.cellStarted!(mutant, 'translation', 0, 2);
+    p.cellDone!(mutant, cell('translation', true, 3));
+    p.cellStarted!(mutant, 'faults', 1, 2);
+    p.cellDone!(mutant, cell('faults', true, 12));
+    p.mutantDone!(0, 2, done);
+    return err;
+  }
+
+  it('is one plain line per mutant when stderr is not a terminal', () => {
+    expect(events(false)).toBe('[1/2] mutant:walker-wp-ignored: killed by faults at run 3 in 12 ms, shrunk to 1 steps\n');
+  });
+
+  it('rewrites a status line in place on a terminal: the family running, what the ones before found', () => {
+    const err = events(true);
+    expect(err).toContain('[1/2] mutant:walker-wp-ignored: translation (1/2) ...');
+    expect(err).toContain('\r[1/2] mutant:walker-wp-ignored: faults (2/2), killed by translation ...');
+    expect(err.endsWith('\r[1/2] mutant:walker-wp-ignored: killed by faults at run 3 in 12 ms, shrunk to 1 steps\n')).toBe(true);
   });
 });

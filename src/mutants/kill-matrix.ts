@@ -27,6 +27,8 @@ export interface KillMatrixOptions {
 
 export interface KillMatrixProgress {
   mutantStarted?(index: number, total: number, mutant: Mutant): void;
+  /** A family starts on the mutant: the `index`th of the `count` that run on it. */
+  cellStarted?(mutant: Mutant, family: string, index: number, count: number): void;
   cellDone?(mutant: Mutant, cell: CellResult): void;
   mutantDone?(index: number, total: number, row: MutantRow): void;
 }
@@ -103,11 +105,14 @@ export function mutantRow(mutant: Mutant, cells: readonly (CellResult | null)[])
 /** Runs one mutant against its families, one cell after the other (the clock measures each alone). */
 export async function runMutant(mutant: Mutant, options: KillMatrixOptions, progress: KillMatrixProgress = {}): Promise<MutantRow> {
   const cells: (CellResult | null)[] = [];
-  for (const family of familiesFor(mutant, options)) {
+  const families = familiesFor(mutant, options);
+  const count = families.filter((f) => f !== null).length;
+  for (const family of families) {
     if (family === null) {
       cells.push(null);
       continue;
     }
+    progress.cellStarted?.(mutant, family.name, cells.filter((c) => c !== null).length, count);
     const timeLimitMs = family.name === mutant.family ? options.budget.timeLimitMs : Math.min(options.budget.timeLimitMs, options.otherTimeLimitMs);
     const budget = { ...options.budget, timeLimitMs };
     const cell = await runCell(family, mutant, budget);

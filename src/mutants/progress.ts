@@ -1,6 +1,7 @@
 /**
  * Progress of a kill-matrix run on stderr: one line per mutant (what killed it, how fast), and on a
- * terminal a status line per cell in between, rewritten in place.
+ * terminal a status line in between, rewritten in place: the family running and what the families
+ * before it found.
  */
 import type { Io } from '../cli/io.ts';
 import type { KillMatrixProgress } from './kill-matrix.ts';
@@ -8,21 +9,29 @@ import { formatMs } from './render-text.ts';
 
 export function matrixProgress(io: Pick<Io, 'err' | 'tty'>): KillMatrixProgress {
   let status = '';
+  let position = '';
+  let killers: string[] = [];
   const clear = (): void => {
     if (status !== '') io.err(`\r${' '.repeat(status.length)}\r`);
     status = '';
   };
+  const show = (text: string): void => {
+    clear();
+    status = text;
+    io.err(status);
+  };
   return {
     mutantStarted(index, total, mutant) {
-      if (!io.tty) return;
-      status = `[${index + 1}/${total}] ${mutant.name} ...`;
-      io.err(status);
+      position = `[${index + 1}/${total}] ${mutant.name}`;
+      killers = [];
     },
-    cellDone(mutant, cell) {
+    cellStarted(_mutant, family, index, count) {
       if (!io.tty) return;
-      clear();
-      status = `  ${mutant.name}: ${cell.family} ${cell.killed ? `killed at run ${cell.runs}` : `survived ${cell.runs} runs`}`;
-      io.err(status);
+      const found = killers.length === 0 ? '' : `, killed by ${killers.join(', ')}`;
+      show(`${position}: ${family} (${index + 1}/${count})${found} ...`);
+    },
+    cellDone(_mutant, cell) {
+      if (cell.killed) killers.push(cell.family);
     },
     mutantDone(index, total, row) {
       clear();
