@@ -21,6 +21,12 @@ export interface SpecState {
   readonly pdptes: readonly bigint[];
   readonly pdptAddress: number;
   readonly epochs: readonly Epoch[];
+  /**
+   * The last epoch translates every address exactly as the current context does: only memory outside
+   * the paging structures changed since it ended (paging-structures.ts). The next epoch to end then
+   * replaces it instead of joining it (transition.ts).
+   */
+  readonly lastEpochIsCurrent: boolean;
   readonly events: readonly InvalidationEvent[];
   readonly seq: number;
   /**
@@ -94,24 +100,9 @@ export function initialState(trace: Trace): SpecState {
     pdptes,
     pdptAddress,
     epochs: [],
+    lastEpochIsCurrent: false,
     events: [],
     seq: 0,
     maySet: new Map(),
   };
-}
-
-/** A canonical key so that identical states reached by different choices are kept once. */
-export function stateKey(s: SpecState): string {
-  const r = s.registers;
-  const may = [...s.maySet.entries()].sort((a, b) => a[0] - b[0]).map(([pa, b]) => `${pa}:${b}`);
-  return [
-    s.memory.key(),
-    `${r.cr0},${r.cr3},${r.cr4},${r.efer}`,
-    s.pdptes.join(','),
-    [...s.stage2.entries()].map(([i, p]) => `${i}>${p}`).join(','),
-    s.pdptAddress,
-    s.epochs.map((e) => `${e.endedAt}:${e.memory.key()}:${e.paging.pdptes.join(',')}:${+e.paging.pge}`).join(';'),
-    s.events.map((e) => `${e.seq}:${JSON.stringify(e.invalidation)}`).join(';'),
-    may.join(','),
-  ].join('|');
 }

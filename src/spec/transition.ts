@@ -8,7 +8,10 @@ import { accessOutcomes } from './access.ts';
 import { invlpgOutcome, mapStage2Outcome, movCrOutcome, writePhysOutcome } from './control.ts';
 import type { Epoch, InvalidationEvent } from './invalidation.ts';
 import type { BitUpdate, Effects, Outcome } from './outcome.ts';
-import { pagingContext, type SpecState, stateKey } from './state.ts';
+import { tableFrames, touchesFrames } from './paging-structures.ts';
+import { pagingContext, type SpecState } from './state.ts';
+import { sameState, stateFingerprint } from './state-equality.ts';
+import type { PagingContext } from './walk.ts';
 
 export function outcomes(s: SpecState, step: Step): Outcome[] {
   switch (step.op) {
@@ -37,13 +40,51 @@ function changesContext(e: Effects): boolean {
   return e.writes !== null || e.registers !== null || e.pdptes !== null || e.stage2 !== null;
 }
 
+/** Paging-structure frames of a state's context, computed once per state (a state never changes). */
+const knownTables = new WeakMap<SpecState, ReadonlySet<number>>();
+
+function tablesOf(s: SpecState, ctx: PagingContext): ReadonlySet<number> {
+  let frames = knownTables.get(s);
+  if (frames === undefined) {
+    frames = tableFrames(s.memory, ctx);
+    knownTables.set(s, frames);
+  }
+  return frames;
+}
+
+/** The effects change memory outside the paging structures only: every translation stays as it was. */
+function changesDataOnly(s: SpecState, ctx: PagingContext, e: Effects): boolean {
+  return e.registers === null && e.pdptes === null && e.stage2 === null && e.writes !== null && !touchesFrames(tablesOf(s, ctx), e.writes.pas);
+}
+
+/**
+ * Epochs whose translations no TLB can hold any more: after a MOV to CR3 (a non-global invalidation), an
+ * epoch without global translations (CR4.PGE = 0 then, SDM 4.10.2.4) is gone; then the events older than
+ * every remaining epoch can no longer remove anything (invalidation.ts: only events at or after an
+ * epoch's end count).
+ */
+function prune(epochs: readonly Epoch[], events: readonly InvalidationEvent[]): { epochs: readonly Epoch[]; events: readonly InvalidationEvent[] } {
+  const flushes = events.filter((e) => e.invalidation.kind === 'non-global');
+  const lastFlush = flushes.length === 0 ? -1 : (flushes[flushes.length - 1] as InvalidationEvent).seq;
+  const live = epochs.filter((epoch) => epoch.paging.pge || epoch.endedAt > lastFlush);
+  if (live.length === 0) return { epochs: [], events: [] };
+  const oldest = (live[0] as Epoch).endedAt;
+  const from = events.findIndex((e) => e.seq >= oldest);
+  return { epochs: live.length === epochs.length ? epochs : live, events: from === 0 ? events : from < 0 ? [] : events.slice(from) };
+}
+
 export function apply(s: SpecState, e: Effects, extraMaySet: readonly BitUpdate[] = []): SpecState {
-  let { seq } = s;
+  let { seq, lastEpochIsCurrent } = s;
   let epochs: readonly Epoch[] = s.epochs;
   // A change of memory or registers ends the current epoch: its translations may live on in a TLB.
   const ctx = pagingContext(s);
+  const dataOnly = ctx !== null && changesDataOnly(s, ctx, e);
   if (ctx !== null && changesContext(e)) {
-    epochs = [...epochs, { memory: s.memory, paging: ctx, endedAt: seq }];
+    const ended: Epoch = { memory: s.memory, paging: ctx, endedAt: seq };
+    // An epoch that translates exactly as the one ending now is dominated by it: it ended earlier, so
+    // every invalidation that spares it spares the new one too.
+    epochs = lastEpochIsCurrent ? [...epochs.slice(0, -1), ended] : [...epochs, ended];
+    lastEpochIsCurrent = dataOnly;
     seq++;
   }
   let events: readonly InvalidationEvent[] = s.events;
@@ -55,7 +96,9 @@ export function apply(s: SpecState, e: Effects, extraMaySet: readonly BitUpdate[
     } else events = [...events, { seq, invalidation }];
     seq++;
   }
-  if (epochs.length === 0) events = [];
+  const before = epochs;
+  ({ epochs, events } = prune(epochs, events));
+  if (epochs.length === 0 || epochs[epochs.length - 1] !== before[before.length - 1]) lastEpochIsCurrent = false;
 
   let memory = s.memory;
   for (const u of e.setBits) memory = memory.setBits(u.pa, u.bits);
@@ -68,7 +111,7 @@ export function apply(s: SpecState, e: Effects, extraMaySet: readonly BitUpdate[
   mergeBits(maySet, e.maySet);
   mergeBits(maySet, extraMaySet);
 
-  return {
+  const next: SpecState = {
     ...s,
     memory,
     registers: e.registers ?? s.registers,
@@ -76,10 +119,15 @@ export function apply(s: SpecState, e: Effects, extraMaySet: readonly BitUpdate[
     pdptAddress: e.pdptes?.address ?? s.pdptAddress,
     stage2: e.stage2 === null ? s.stage2 : new Map([...s.stage2, [e.stage2.ipa, e.stage2.pa]]),
     epochs,
+    lastEpochIsCurrent,
     events,
     seq,
     maySet,
   };
+  // Accessed/dirty updates and writes outside the structures leave them where they were.
+  const frames = knownTables.get(s);
+  if (frames !== undefined && ctx !== null && (dataOnly || !changesContext(e))) knownTables.set(next, frames);
+  return next;
 }
 
 /** The states a step may lead to, given the outcomes that matched the machine's observation. */
@@ -92,12 +140,14 @@ export function advance(s: SpecState, matched: readonly Outcome[]): SpecState[] 
 /** Keeps one state per distinct key, in order, and at most `limit`. */
 export function dedupe(states: readonly SpecState[], limit: number): SpecState[] {
   if (states.length <= 1) return [...states];
-  const seen = new Set<string>();
+  const seen = new Map<string, SpecState[]>();
   const out: SpecState[] = [];
   for (const st of states) {
-    const key = stateKey(st);
-    if (seen.has(key)) continue;
-    seen.add(key);
+    const fingerprint = stateFingerprint(st);
+    const alike = seen.get(fingerprint);
+    if (alike?.some((other) => sameState(other, st))) continue;
+    if (alike === undefined) seen.set(fingerprint, [st]);
+    else alike.push(st);
     out.push(st);
     if (out.length === limit) break;
   }
