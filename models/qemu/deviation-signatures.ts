@@ -133,6 +133,24 @@ export function pse36BeyondMaxPhyAddr(d: Divergence, facts: TraceFacts): boolean
   );
 }
 
+/**
+ * A word a store may have reached, when a PDE that the store's address is translated by holds, at some
+ * time, such PSE-36 bits: QEMU may cache the translation to nowhere and keep using it (writes dropped)
+ * where the specification allows only other translations.
+ */
+export function pse36BeyondMaxPhyAddrWord(m: MemoryDifference, facts: TraceFacts): boolean {
+  const closure = facts.paging32;
+  if (closure === null) return false;
+  const page = m.pa - (m.pa % PAGE_4K);
+  return facts.trace.steps.some((s) => {
+    if (s.op !== 'store') return false;
+    const beyond = closure.directories.some((pd) =>
+      entryValues(facts.words, pd + 4 * Math.floor(s.va / PAGE_4M)).some((v) => (v & 0x81) === 0x81 && (BigInt(v >>> 0) & PSE36_BEYOND_MAXPHYADDR) !== 0n && (BigInt(v >>> 0) & LARGE_RESERVED) === 0n),
+    );
+    return beyond && facts.reach(s.va).pages.has(page);
+  });
+}
+
 /** A MOV to a control register completed where the specification loads a bad PDPTE and raises #GP. */
 export function movWithoutPdpteCheck(d: Divergence): boolean {
   if (d.kind !== 'observation' || d.step === null || d.observed === null) return false;
@@ -185,13 +203,43 @@ function afterInvlpgElsewhere(trace: Trace, index: number, va: number, largePage
 export function staleAfterFault(d: Divergence, facts: TraceFacts): boolean {
   const step = accessStep(d);
   if (step === null || d.stepIndex === null || d.observed === null) return false;
-  if (d.observed.kind === 'page-fault' || d.allowed.length === 0 || !d.allowed.every((a) => a.kind === 'page-fault')) return false;
+  if (d.allowed.length === 0) return false;
+  if (d.observed.kind === 'page-fault') {
+    // A straddling access that QEMU let through the stale first page and faulted on the second.
+    const second = step.va - (step.va % PAGE_4K) + PAGE_4K;
+    const straddles = (step.va % PAGE_4K) + step.size > PAGE_4K;
+    return straddles && d.observed.cr2 === second && d.allowed.every((a) => a.kind === 'page-fault' && a.cr2 === step.va) && staleValueAfterEdit(facts.trace, d.stepIndex, step.va);
+  }
+  if (!d.allowed.every((a) => a.kind === 'page-fault')) return d.allowed.every((a) => a.kind === 'value') && staleValueAfterEdit(facts.trace, d.stepIndex, step.va);
   const page = Math.floor(step.va / PAGE_4K);
   for (let i = d.stepIndex - 1; i >= 0; i--) {
     const s = facts.trace.steps[i] as Step;
     if (s.op === 'mov-cr0' || s.op === 'mov-cr3' || s.op === 'mov-cr4') return false;
     if (s.op === 'invlpg' && Math.floor(s.va / PAGE_4K) === page) return false;
     if (isAccessStep(s) && Math.floor(s.va / PAGE_4K) === page) return true;
+  }
+  return false;
+}
+
+/**
+ * The same, where the fresh translation also permits the access and QEMU read through the stale one: an
+ * access to the page, then a physical write (an edit of its entry), then another access to the page (the
+ * one whose fault the specification invalidates by), with no INVLPG of the page and no MOV to a control
+ * register from the first access on.
+ */
+function staleValueAfterEdit(trace: Trace, index: number, va: number): boolean {
+  const page = Math.floor(va / PAGE_4K);
+  let accessedAfterEdit = false;
+  let edited = false;
+  for (let i = index - 1; i >= 0; i--) {
+    const s = trace.steps[i] as Step;
+    if (s.op === 'mov-cr0' || s.op === 'mov-cr3' || s.op === 'mov-cr4') return false;
+    if (s.op === 'invlpg' && Math.floor(s.va / PAGE_4K) === page) return false;
+    if (s.op === 'write-phys' && accessedAfterEdit) edited = true;
+    if (isAccessStep(s) && Math.floor(s.va / PAGE_4K) === page) {
+      if (edited) return true;
+      accessedAfterEdit = true;
+    }
   }
   return false;
 }

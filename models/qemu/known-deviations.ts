@@ -23,6 +23,7 @@ import {
   pdpteAccessedWord,
   pdpteRegisterStale,
   pse36BeyondMaxPhyAddr,
+  pse36BeyondMaxPhyAddrWord,
   readsHighStructure,
   reservedFaultWithoutP,
   staleAfterFault,
@@ -66,7 +67,7 @@ export const KNOWN_QEMU_DEVIATIONS: readonly KnownDeviation[] = [
     qemu:
       "QEMU 7.2's walker checks only bit 21 of a 4 MiB PDE under 32-bit paging (its reserved mask there is 0x200000, not the MAXPHYADDR mask it applies to every other entry), so PDE bits 20:17 are taken as physical address bits 39:36: the access goes on, with the rights of the PDE, to an address beyond the emulated CPU's 36-bit physical space, which reads as 0 and drops writes.",
     step: (d, facts) => pse36BeyondMaxPhyAddr(d, facts),
-    word: null,
+    word: (m, facts) => pse36BeyondMaxPhyAddrWord(m, facts),
   },
   {
     id: 'qemu-no-pdpte-check',
