@@ -31,7 +31,7 @@ import { pageFaultErrorCode, WalkError, type WalkFailure } from './page-fault.ts
 import { PdpteRegisters } from './pdpte-registers.ts';
 import { Access, accessAllowed, forbiddenPermissions, requiredPermissions } from './permissions.ts';
 import { type FrameView, SparseRam } from './ram.ts';
-import { DEFAULT_TLB_GEOMETRY, FRAMES_PER_LARGE_PAGE, Tlb, TLB_FLAG, type TlbGeometry } from './tlb.ts';
+import { DEFAULT_TLB_GEOMETRY, Tlb, TLB_FLAG, type TlbGeometry } from './tlb.ts';
 import { PaeWalker, WalkResult, type WalkerContext } from './walker.ts';
 import { Paging32Walker } from './walker-32.ts';
 
@@ -273,8 +273,7 @@ export class ReferenceProcessor implements Processor {
     const kind = access * 2 + (user ? 1 : 0);
     if ((flags & this.hitCheck[kind]!) !== this.hitNeed[kind]) return this.hitRefused(va, flags, access, user, out, deferDirty);
     const index = this.walker.largeOffset(va) >>> FRAME_SHIFT;
-    const viewSlot = slot * FRAMES_PER_LARGE_PAGE + index;
-    this.view = tlb.largeView[viewSlot] ?? this.cacheLargeView(viewSlot, tlb.largeFrame[slot]! + index, access);
+    this.view = tlb.largeView[slot]![index] ?? this.cacheLargeView(slot, index, access);
     return true;
   }
 
@@ -319,9 +318,9 @@ export class ReferenceProcessor implements Processor {
     return view;
   }
 
-  private cacheLargeView(viewSlot: number, frame: number, access: Access): FrameView | null {
-    const view = this.frameFor(frame, access);
-    if (view !== null) this.tlb.largeView[viewSlot] = view;
+  private cacheLargeView(slot: number, index: number, access: Access): FrameView | null {
+    const view = this.frameFor(this.tlb.largeFrame[slot]! + index, access);
+    if (view !== null) this.tlb.cacheLargeView(slot, index, view);
     return view;
   }
 

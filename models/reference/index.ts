@@ -20,7 +20,7 @@ export { hugePde, Paging32TableBuilder } from './page-table-builder-32.ts';
 export { PdpteRegisters } from './pdpte-registers.ts';
 export { Access, accessAllowed, PERMISSION } from './permissions.ts';
 export { type FrameView, SparseRam } from './ram.ts';
-export { DEFAULT_TLB_GEOMETRY, FRAMES_PER_LARGE_PAGE, Tlb, TLB_FLAG, TLB_INVALID_TAG, type TlbEntry, type TlbGeometry } from './tlb.ts';
+export { DEFAULT_TLB_GEOMETRY, FRAMES_PER_LARGE_PAGE, NO_LARGE_VIEWS, Tlb, TLB_FLAG, TLB_INVALID_TAG, type TlbEntry, type TlbGeometry } from './tlb.ts';
 export { PaeWalker, type WalkerContext, WalkResult } from './walker.ts';
 export { Paging32Walker } from './walker-32.ts';
 

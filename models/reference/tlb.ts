@@ -38,7 +38,8 @@ export interface TlbGeometry {
 
 export const DEFAULT_TLB_GEOMETRY: TlbGeometry = { smallSets: 64, smallWays: 4, largeSets: 16, largeWays: 4 };
 
-const EMPTY_VIEWS: (FrameView | null)[] = [];
+/** The views of a large slot whose frames were not looked up since its fill: shared, never written. */
+export const NO_LARGE_VIEWS: readonly (FrameView | null)[] = Object.freeze([]);
 
 /** Number of 4 KiB frames in a 2 MiB page. */
 export const FRAMES_PER_LARGE_PAGE = PAE_INDEX.ENTRIES_PER_TABLE;
@@ -85,9 +86,12 @@ export class Tlb {
   readonly largeTag: Int32Array;
   readonly largeFlags: Int32Array;
   readonly largeFrame: Float64Array;
-  /** View of frame i of the 2 MiB entry in slot s at index s * FRAMES_PER_LARGE_PAGE + i. */
-  /** Allocated on the first 2 MiB fill: most traces never map a large page, and 32k slots cost a lot. */
-  largeView: (FrameView | null)[] = EMPTY_VIEWS;
+  /**
+   * Views of the frames of the 2 MiB entry in slot s, at largeView[s][i] for frame i; NO_LARGE_VIEWS until
+   * one is looked up. A table of 512 per slot is allocated when the slot is first used, not up front: most
+   * traces never map a large page, and one table for all 64 slots cost more than the rest of a short trace.
+   */
+  readonly largeView: (readonly (FrameView | null)[])[];
 
   protected readonly smallSetMask: number;
   protected readonly smallWays: number;
@@ -108,6 +112,7 @@ export class Tlb {
     this.largeTag = new Int32Array(large).fill(INVALID);
     this.largeFlags = new Int32Array(large);
     this.largeFrame = new Float64Array(large);
+    this.largeView = new Array<readonly (FrameView | null)[]>(large).fill(NO_LARGE_VIEWS);
     this.smallSetMask = geometry.smallSets - 1;
     this.smallWays = geometry.smallWays;
     this.largeSetMask = geometry.largeSets - 1;
@@ -224,19 +229,18 @@ export class Tlb {
     this.largeTag[slot] = page;
     this.largeFlags[slot] = flags;
     this.largeFrame[slot] = frame;
-    this.clearLargeViews(slot);
+    this.largeView[slot] = NO_LARGE_VIEWS;
     return slot;
   }
 
-  /** Forgets the cached frame views of a large slot (allocating the view table on first use). */
-  clearLargeViews(slot: number): void {
-    if (this.largeView === EMPTY_VIEWS) {
-      const entries = this.geometry.largeSets * this.geometry.largeWays * FRAMES_PER_LARGE_PAGE;
-      this.largeView = new Array<FrameView | null>(entries).fill(null);
-      return;
+  /** Remembers the view of frame `index` of the large slot (allocating the slot's table on first use). */
+  cacheLargeView(slot: number, index: number, view: FrameView): void {
+    let views = this.largeView[slot] as (FrameView | null)[];
+    if (views === NO_LARGE_VIEWS) {
+      views = new Array<FrameView | null>(FRAMES_PER_LARGE_PAGE).fill(null);
+      this.largeView[slot] = views;
     }
-    const first = slot * FRAMES_PER_LARGE_PAGE;
-    this.largeView.fill(null, first, first + FRAMES_PER_LARGE_PAGE);
+    views[index] = view;
   }
 }
 

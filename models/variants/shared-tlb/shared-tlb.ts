@@ -13,7 +13,7 @@
  * Built on the reference Tlb (same arrays, same geometry, the processor's fast path unchanged), with a
  * mask beside each slot.
  */
-import { FRAMES_PER_LARGE_PAGE, Tlb, TLB_FLAG, TLB_INVALID_TAG, type TlbGeometry } from '../../reference/index.ts';
+import { FRAMES_PER_LARGE_PAGE, NO_LARGE_VIEWS, Tlb, TLB_FLAG, TLB_INVALID_TAG, type TlbGeometry } from '../../reference/index.ts';
 
 const SMALL_SHIFT = 12;
 const LARGE_SHIFT = 21;
@@ -96,7 +96,7 @@ export class SharedTlb extends Tlb {
     flagArray[slot] = flags;
     frames[slot] = frame;
     masks[slot] = this.maskFor(flags);
-    if (large) this.clearLargeViews(slot);
+    if (large) this.largeView[slot] = NO_LARGE_VIEWS;
     else this.smallView[slot] = null;
     return slot;
   }
