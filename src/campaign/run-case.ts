@@ -82,6 +82,7 @@ class ShrinkBudget {
   evaluations = 0;
   cut: ShrinkCut | null = null;
   private deadline = Number.POSITIVE_INFINITY;
+  private refused = false;
 
   constructor(
     private readonly limits: CaseLimits,
@@ -92,8 +93,15 @@ class ShrinkBudget {
     this.deadline = Date.now() + this.limits.shrinkTimeMs;
   }
 
+  /** No shrinking at all, for this reason. */
+  refuse(reason: ShrinkCut): void {
+    this.refused = true;
+    this.cut = reason;
+  }
+
   /** Whether one more shrink candidate may be evaluated; records why not. */
   allows(): boolean {
+    if (this.refused) return false;
     // The deterministic bound first: when it and a clock bound both hold, the record stays reproducible.
     const reason: ShrinkCut | null =
       this.evaluations >= this.limits.shrinkEvaluations ? 'evaluations' : this.stop.raised ? 'stopped' : Date.now() > this.deadline ? 'time' : null;
@@ -106,6 +114,8 @@ class ShrinkBudget {
   }
 }
 
+const isKnownDeviation = (v: Verdict): boolean => v.divergence?.kind === 'known-deviation';
+
 export async function runCase(family: AnyFamily, index: number, ctx: RunContext): Promise<RunOutcome> {
   const seed = runSeed(ctx.campaignSeed, index);
   const budget = new ShrinkBudget(ctx.limits, ctx.stop);
@@ -116,7 +126,13 @@ export async function runCase(family: AnyFamily, index: number, ctx: RunContext)
     const verdict = await safeCheck(family, ctx.machine, c);
     if (first === null) {
       first = verdict;
-      budget.start();
+      // A documented deviation is counted in its bucket, not shrunk again (finding.ts, ShrinkCut).
+      if (isKnownDeviation(verdict)) budget.refuse('known-deviation');
+      else budget.start();
+    } else if (isKnownDeviation(verdict) && !isKnownDeviation(first)) {
+      // A smaller case that shows only a known deviation is not the new divergence being shrunk: taking
+      // it would turn a new finding into a known one.
+      return true;
     }
     if (verdict.divergence === null) return true;
     failing = { c, divergence: verdict.divergence };
