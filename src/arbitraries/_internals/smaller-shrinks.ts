@@ -9,7 +9,8 @@
  *
  * A candidate whose trace is the same size but whose scenario is smaller in `sourceSize` (an action that
  * was left out for lack of room, removed) is not offered, yet looked through: its own shrinks that are
- * strictly smaller than the current trace are offered in its place. Without that, such an action blocks
+ * strictly smaller than the current trace are offered in its place (for the first such candidate of a
+ * value, see `smallerThan`). Without that, such an action blocks
  * shrinking: removing any earlier action makes room for it, and its steps can undo the failure (a write
  * that restores the entry a faulty machine corrupted), so every visible shrink passes. For the same
  * reason a scenario's action list must be able to lose its last action (`nonEmptyArray`).
@@ -78,18 +79,27 @@ class EncodedTraceArbitrary<S> extends fc.Arbitrary<Trace> {
 
   shrink(value: Trace, context: unknown): fc.Stream<fc.Value<Trace>> {
     if (!(context instanceof fc.Value)) return fc.Stream.nil();
-    return this.smallerThan(value, context as fc.Value<S>);
+    return this.smallerThan(value, context as fc.Value<S>, true);
   }
 
-  /** The shrinks of `parent` whose traces are smaller than `value`, looking through invisible ones. */
-  private smallerThan(value: Trace, parent: fc.Value<S>): fc.Stream<fc.Value<Trace>> {
+  /**
+   * The shrinks of `parent` whose traces are smaller than `value`, looking through the first invisible
+   * one when `lookThrough`. One look-through per call, never nested: the encodings spent on a value
+   * that no candidate fails on stay at most twice its number of shrinks (looking through each invisible
+   * removal, and within it each other one, would multiply them). A failure found through it is a new
+   * value, which may look through again.
+   */
+  private smallerThan(value: Trace, parent: fc.Value<S>, lookThrough: boolean): fc.Stream<fc.Value<Trace>> {
     const size = this.sourceSize;
+    let looked = !lookThrough;
     return this.source.shrink(parent.value_, parent.context).flatMap((s) => {
       const trace = this.encode(s.value_);
       const order = compareTraceSize(trace, value);
       if (order < 0) return fc.Stream.of(new fc.Value(trace, s));
-      // The source size strictly decreases on each look-through, which bounds its depth.
-      if (order === 0 && size !== undefined && size(s.value_) < size(parent.value_)) return this.smallerThan(value, s);
+      if (order === 0 && !looked && size !== undefined && size(s.value_) < size(parent.value_)) {
+        looked = true;
+        return this.smallerThan(value, s, false);
+      }
       return fc.Stream.nil();
     });
   }
