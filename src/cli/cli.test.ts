@@ -5,6 +5,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { mutantCatalog } from '../../models/mutants/index.ts';
 import { temporaryFolder } from '../campaign/test-options.ts';
 import { cli } from './cli.ts';
 import { memoryIo } from './test-io.ts';
@@ -60,7 +61,8 @@ describe('bad usage and bad input', () => {
     ['mutants: a budget without a unit', ['mutants', '--budget', '30'], /--budget must be a number and a unit/],
     ['mutants: a zero budget', ['mutants', '--other-budget', '0s'], /--other-budget must be more than 0/],
     ['mutants: zero runs', ['mutants', '--runs', '0'], /--runs must be in \[1, /],
-    ['mutants: an unknown mutant', ['mutants', '--mutants', 'walker-wp-ignored,nope'], /unknown mutant "mutant:nope" \(see "xlatcheck list mutants"\)/],
+    ['mutants: an unknown mutant', ['mutants', '--mutants', 'walker-wp-ignored,nope'], /unknown mutant "mutant:nope" \(see "xlatcheck mutants --list"\)/],
+    ['mutants: an empty list', ['mutants', '--families', ' , '], /option --families needs a value/],
     ['mutants: an unknown layer', ['mutants', '--layers', 'cpu'], /unknown layer "cpu": use one of ram, walker, tlb, kernel, gate, modules/],
     ['mutants: an unknown family', ['mutants', '--families', 'nope'], /unknown family "nope"/],
     ['mutants: a seed out of range', ['mutants', '--seed', '4294967296'], /--seed must be in \[0, 4294967295\]/],
@@ -257,15 +259,23 @@ describe('mutants', () => {
 });
 
 describe('list and help', () => {
-  it('lists the built-in machines, the property families and the mutants', async () => {
+  it('lists the built-in machines and the property families', async () => {
     const machines = await run(['list', 'machines']);
     expect(machines.out).toMatch(/^reference +the reference PAE machine/m);
     expect(machines.out).toMatch(/^broken:no-invlpg +.*caught by tlb-coherence/m);
     const properties = await run(['list', 'properties']);
     expect(properties.out).toMatch(/^translation +walk +/m);
-    const mutants = await run(['list', 'mutants']);
-    expect(mutants.out).toMatch(/^walker-wp-ignored +walker +faults +/m);
-    expect(mutants.out).toMatch(/^tlb-single-entry +tlb +translation +equivalent: /m);
+  });
+
+  it('lists the mutant catalog, or the mutants selected, and runs nothing', async () => {
+    const all = await run(['mutants', '--list', '--out', '/proc/xlatcheck/out']);
+    expect(all.out).toMatch(/^walker-wp-ignored +walker +faults +/m);
+    expect(all.out).toMatch(/^tlb-single-entry +tlb +translation +equivalent: /m);
+    expect(all.out.trimEnd().split('\n')).toHaveLength(1 + mutantCatalog.length);
+    const gate = await run(['mutants', '--list', '--layers', 'gate']);
+    expect(gate.out.trimEnd().split('\n').slice(1).every((line) => / gate /.test(line))).toBe(true);
+    expect(all.err + gate.err).toBe('');
+    expect(all.code + gate.code).toBe(0);
   });
 
   it('prints its usage', async () => {
@@ -286,7 +296,7 @@ describe('list and help', () => {
 
   it('documents every option of mutants in its usage', async () => {
     const r = await run(['mutants', '--help']);
-    for (const option of ['--seed', '--runs', '--budget', '--other-budget', '--mutants', '--layers', '--families', '--intended-only', '--json', '--out']) {
+    for (const option of ['--seed', '--runs', '--budget', '--other-budget', '--mutants', '--layers', '--families', '--intended-only', '--json', '--out', '--list']) {
       expect(r.out).toContain(`  ${option} `);
     }
   });

@@ -28,12 +28,13 @@ const MUTANTS_OPTIONS = `mutants options:
   --budget D           time budget of the family meant for each mutant, shrinking included:
                        500ms, 30s, 2m (default ${DEFAULT_INTENDED_BUDGET})
   --other-budget D     time budget of each other family against a mutant (default ${DEFAULT_OTHER_BUDGET})
-  --mutants A,B        only these mutants (xlatcheck list mutants; the "mutant:" prefix is optional)
+  --mutants A,B        only these mutants (the "mutant:" prefix is optional)
   --layers A,B         only the mutants of these layers: ${MUTANT_LAYERS.join(', ')}
   --families A,B       only these families (xlatcheck list properties)
   --intended-only      run each mutant against the family meant for it only
   --json               print the kill matrix as JSON on stdout
   --out DIR            where report.html and kill-matrix.json go (default ${DEFAULT_OUT})
+  --list               list the selected mutants (layer, family, what each breaks) and run nothing
 `;
 
 const EXIT_STATUS = `Exit status: 0 nothing found, 1 something found (replay: reproduced; mutants: a mutant survived),
@@ -53,8 +54,7 @@ Usage:
                                         merge shard reports into one
   xlatcheck issues DIR [--context TEXT] one issue draft per finding bucket, as JSON (nightly CI)
   xlatcheck mutants [options]           run the mutant catalog: the kill matrix of the families
-  xlatcheck list machines|properties|mutants
-                                        the built-in machines, the property families, the mutants
+  xlatcheck list machines|properties    the built-in machines, the property families
   xlatcheck help | --version            (COMMAND --help: the options of one command)
 
 ${FUZZ_OPTIONS}
@@ -101,7 +101,7 @@ Exit status: 0 done, 2 bad usage or input.
 `,
   mutants: `usage: xlatcheck mutants [options]
 
-Runs every catalog mutant (models/mutants; xlatcheck list mutants) against the property families with
+Runs every catalog mutant (models/mutants; --list lists them) against the property families with
 a fixed seed and a budget per mutant, and prints the kill matrix: which families catch which mutant,
 runs and time to the first failure, the size of the shrunk counterexample (steps, mappings), and the
 totals against the targets (every mutant killed, median time to kill <= 1 s, worst <= 30 s, 90% of
@@ -110,11 +110,10 @@ shrunk counterexamples at most 6 steps). Progress goes to stderr.
 ${MUTANTS_OPTIONS}
 Exit status: 0 every mutant killed (or marked equivalent), 1 a mutant survived, 2 bad usage.
 `,
-  list: `usage: xlatcheck list machines|properties|mutants
+  list: `usage: xlatcheck list machines|properties
 
   machines             the built-in machines (--machine)
-  properties           the property families (--properties, --families)
-  mutants              the mutant catalog: layer, the family meant to catch each, equivalence
+  properties           the property families (--properties; mutants --families)
 
 Exit status: 0 done, 2 bad usage.
 `,

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { type Mutant, mutantCatalog, MUTANT_LAYERS, type MutantLayer } from '../../models/mutants/index.ts';
 import { flag, type OptionSpec, parseCommand, stringOption, type Parsed } from '../cli/args.ts';
 import { EXIT, type Io } from '../cli/io.ts';
+import { table } from '../cli/list-command.ts';
 import { formatDuration, parseDuration } from '../campaign/duration.ts';
 import { prepareOutFolder } from '../campaign/out-folder.ts';
 import { DEFAULT_SEED, parseRuns, parseSeed, UsageError } from '../config/run-config.ts';
@@ -37,18 +38,21 @@ const OPTIONS: OptionSpec = {
   'intended-only': { type: 'boolean' },
   json: { type: 'boolean' },
   out: { type: 'string' },
+  list: { type: 'boolean' },
 };
 
 function listOption(p: Parsed, name: string): string[] {
   const v = p.values[name];
   const items = Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
-  return items.flatMap((item) => item.split(',')).map((s) => s.trim()).filter((s) => s !== '');
+  const names = items.flatMap((item) => item.split(',')).map((s) => s.trim()).filter((s) => s !== '');
+  if (items.length > 0 && names.length === 0) throw new UsageError(`option --${name} needs a value`);
+  return names;
 }
 
 function selectMutants(p: Parsed): Mutant[] {
   const names = listOption(p, 'mutants').map((n) => (n.startsWith('mutant:') ? n : `mutant:${n}`));
   const layers = listOption(p, 'layers');
-  for (const name of names) if (!mutantCatalog.some((m) => m.name === name)) throw new UsageError(`unknown mutant ${JSON.stringify(name)} (see "xlatcheck list mutants")`);
+  for (const name of names) if (!mutantCatalog.some((m) => m.name === name)) throw new UsageError(`unknown mutant ${JSON.stringify(name)} (see "xlatcheck mutants --list")`);
   for (const layer of layers) {
     if (!(MUTANT_LAYERS as readonly string[]).includes(layer)) throw new UsageError(`unknown layer ${JSON.stringify(layer)}: use one of ${MUTANT_LAYERS.join(', ')}`);
   }
@@ -63,7 +67,7 @@ function selectFamilies(p: Parsed): AnyFamily[] {
 }
 
 /** The run options the flags ask for; throws a UsageError on a bad flag. */
-export function mutantsOptions(args: readonly string[]): { options: KillMatrixOptions; json: boolean; out: string } {
+export function mutantsOptions(args: readonly string[]): { options: KillMatrixOptions; json: boolean; out: string; list: boolean } {
   const p = parseCommand('mutants', args, OPTIONS, false);
   const seedText = stringOption(p, 'seed');
   const runsText = stringOption(p, 'runs');
@@ -79,7 +83,7 @@ export function mutantsOptions(args: readonly string[]): { options: KillMatrixOp
     families: selectFamilies(p),
   };
   if (options.mutants.length === 0) throw new UsageError('no mutant matches both --mutants and --layers');
-  return { options, json: flag(p, 'json'), out: stringOption(p, 'out') ?? DEFAULT_OUT };
+  return { options, json: flag(p, 'json'), out: stringOption(p, 'out') ?? DEFAULT_OUT, list: flag(p, 'list') };
 }
 
 /** Writes report.html and kill-matrix.json into `dir` (which exists); returns the report's path. */
@@ -90,8 +94,18 @@ export function writeMatrixReports(matrix: KillMatrix, dir: string): string {
   return html;
 }
 
+/** The selected mutants, one line each: name, layer, the family meant to catch it, what it breaks. */
+export function catalogTable(mutants: readonly Mutant[]): string {
+  const rows = mutants.map((m) => [m.name.replace(/^mutant:/, ''), m.layer, m.family, m.equivalent === null ? m.description : `equivalent: ${m.equivalent}`]);
+  return table([['mutant', 'layer', 'caught by', 'what it breaks'], ...rows]);
+}
+
 export async function mutantsCommand(args: readonly string[], io: Io): Promise<number> {
-  const { options, json, out } = mutantsOptions(args);
+  const { options, json, out, list } = mutantsOptions(args);
+  if (list) {
+    io.out(catalogTable(options.mutants));
+    return EXIT.ok;
+  }
   const dir = resolve(io.cwd, out);
   prepareOutFolder(dir);
   io.err(
