@@ -6,7 +6,7 @@
  *
  * The output area, where the guest appends the final nonzero words of each trace, takes the rest.
  */
-import { bigIntFromHex, hiHalf, loHalf } from '../../src/arch/word.ts';
+import type { Hex64 } from '../../src/arch/word.ts';
 import type { Step, Trace } from '../../src/machine/trace.ts';
 import {
   COMMAND,
@@ -32,11 +32,14 @@ export interface BatchLayout {
   readonly count: number;
   readonly descriptors: number;
   readonly results: readonly number[];
+  /** Each trace's image records as written (WORD_RECORD_BYTES each), for decoding final memory. */
+  readonly images: readonly Uint32Array[];
   readonly outputBase: number;
   readonly outputEnd: number;
 }
 
 const STAGING_END = GUEST_LAYOUT.STAGING_BASE + GUEST_LAYOUT.STAGING_BYTES;
+const RECORD_WORDS = WORD_RECORD_BYTES / 4;
 
 /** Bytes a trace takes in the staging area, output included (at most every word of every page). */
 export function stagedBytes(t: StagedTrace): number {
@@ -50,21 +53,34 @@ export function stagedBytes(t: StagedTrace): number {
 
 export const STAGING_CAPACITY = GUEST_LAYOUT.STAGING_BYTES - HEADER.BYTES;
 
+/** The staging bytes, written as 32-bit little-endian words (every record field is 4-byte aligned). */
 class Writer {
-  readonly buffer: Buffer;
+  readonly bytes: Uint8Array;
+  readonly words: Uint32Array;
   constructor(bytes: number) {
-    this.buffer = Buffer.alloc(bytes);
+    this.words = new Uint32Array(Math.ceil(bytes / 4));
+    this.bytes = new Uint8Array(this.words.buffer, 0, bytes);
   }
   u8(offset: number, v: number): void {
-    this.buffer.writeUInt8(v, offset);
+    this.bytes[offset] = v;
   }
   u32(offset: number, v: number): void {
-    this.buffer.writeUInt32LE(v >>> 0, offset);
+    this.words[offset >>> 2] = v;
   }
   /** A value below 2^53 as two 32-bit halves. */
   u64(offset: number, v: number): void {
-    this.u32(offset, v % 2 ** 32);
-    this.u32(offset + 4, Math.floor(v / 2 ** 32));
+    this.words[offset >>> 2] = v % 2 ** 32;
+    this.words[(offset >>> 2) + 1] = Math.floor(v / 2 ** 32);
+  }
+  /** A 64-bit hex value as two 32-bit halves, without a bigint. */
+  hex(offset: number, h: Hex64): void {
+    if (h.length <= 10) {
+      this.words[offset >>> 2] = parseInt(h, 16);
+      this.words[(offset >>> 2) + 1] = 0;
+    } else {
+      this.words[offset >>> 2] = parseInt(h.slice(-8), 16);
+      this.words[(offset >>> 2) + 1] = parseInt(h.slice(0, -8), 16);
+    }
   }
 }
 
@@ -78,10 +94,7 @@ function writeCommand(w: Writer, at: number, step: Step): void {
       w.u8(at + COMMAND.SIZE, step.size);
       w.u8(at + COMMAND.USER, step.user ? 1 : 0);
       w.u32(at + COMMAND.A, step.va);
-      if (step.op === 'store') {
-        w.u32(at + COMMAND.LO, loHalf(step.value));
-        w.u32(at + COMMAND.HI, hiHalf(step.value));
-      }
+      if (step.op === 'store') w.hex(at + COMMAND.LO, step.value);
       return;
     case 'mov-cr0':
     case 'mov-cr3':
@@ -93,8 +106,7 @@ function writeCommand(w: Writer, at: number, step: Step): void {
       return;
     case 'write-phys':
       w.u64(at + COMMAND.LO, step.pa);
-      w.u32(at + COMMAND.WLO, loHalf(step.value));
-      w.u32(at + COMMAND.WHI, hiHalf(step.value));
+      w.hex(at + COMMAND.WLO, step.value);
       return;
   }
 }
@@ -139,15 +151,20 @@ export function writeBatch(ram: RamFile, batch: readonly StagedTrace[]): BatchLa
     w.u32(at + DESCRIPTOR.PAGES, base + p.pages);
     t.trace.steps.forEach((s, k) => writeCommand(w, p.commands + k * COMMAND.BYTES, s));
     t.trace.memory.forEach((word, k) => {
-      const v = bigIntFromHex(word.value);
       w.u64(p.image + k * WORD_RECORD_BYTES, word.pa);
-      w.u32(p.image + k * WORD_RECORD_BYTES + 8, Number(v & 0xffffffffn));
-      w.u32(p.image + k * WORD_RECORD_BYTES + 12, Number(v >> 32n));
+      w.hex(p.image + k * WORD_RECORD_BYTES + 8, word.value);
     });
     t.pages.forEach((page, k) => w.u64(p.pages + k * PAGE_RECORD_BYTES, page));
   });
-  ram.write(base, w.buffer);
-  return { count: batch.length, descriptors: base + HEADER.BYTES, results: placed.map((p) => base + p.results), outputBase: base + cursor, outputEnd: STAGING_END };
+  ram.write(base, w.bytes);
+  return {
+    count: batch.length,
+    descriptors: base + HEADER.BYTES,
+    results: placed.map((p) => base + p.results),
+    images: batch.map((t, i) => w.words.subarray((placed[i] as (typeof placed)[number]).image / 4, (placed[i] as (typeof placed)[number]).image / 4 + t.trace.memory.length * RECORD_WORDS)),
+    outputBase: base + cursor,
+    outputEnd: STAGING_END,
+  };
 }
 
 /** One result record as the guest left it. */
@@ -159,14 +176,40 @@ export interface RawResult {
   readonly extra: number;
 }
 
+const RESULT_WORDS = RESULT.BYTES / 4;
+
 export interface TraceReadout {
   readonly status: number;
   /** 0, or 0x100 | vector when the initial registers were refused. */
   readonly initFault: number;
-  readonly results: readonly RawResult[];
-  /** Final nonzero words: physical address and the value's halves. */
-  readonly words: readonly { readonly pa: number; readonly lo: number; readonly hi: number }[];
+  /** The result records as the guest wrote them (RESULT.BYTES each): read them with resultAt. */
+  readonly results: Uint32Array;
+  /**
+   * Final nonzero words as the guest wrote them (WORD_RECORD_BYTES each): physical address, then the
+   * value, each as two 32-bit halves, low first.
+   */
+  readonly words: Uint32Array;
 }
+
+/** Result record k of a trace. */
+export function resultAt(results: Uint32Array, k: number): RawResult {
+  const at = k * RESULT_WORDS;
+  const status = results[at + RESULT.STATUS / 4] as number;
+  return {
+    kind: status & 0xff,
+    vector: (status >>> 8) & 0xff,
+    lo: results[at + RESULT.LO / 4] as number,
+    hi: results[at + RESULT.HI / 4] as number,
+    extra: results[at + RESULT.EXTRA / 4] as number,
+  };
+}
+
+/** The number of final-memory words of a readout, and word k's address and halves. */
+export const wordCount = (words: Uint32Array): number => words.length / RECORD_WORDS;
+export const wordPa = (words: Uint32Array, k: number): number =>
+  (words[k * RECORD_WORDS] as number) + (words[k * RECORD_WORDS + 1] as number) * 2 ** 32;
+export const wordLo = (words: Uint32Array, k: number): number => words[k * RECORD_WORDS + 2] as number;
+export const wordHi = (words: Uint32Array, k: number): number => words[k * RECORD_WORDS + 3] as number;
 
 export interface BatchReadout {
   /** Index of the trace the guest was on when it stopped (the count when it finished them all). */
@@ -182,25 +225,9 @@ export function readBatch(ram: RamFile, layout: BatchLayout, batch: readonly Sta
   const descriptors = ram.read(layout.descriptors, layout.count * DESCRIPTOR.BYTES);
   const traces = batch.map((t, i): TraceReadout => {
     const d = i * DESCRIPTOR.BYTES;
-    const steps = t.trace.steps.length;
-    const raw = ram.read(layout.results[i] as number, steps * RESULT.BYTES);
-    const results = Array.from({ length: steps }, (_, k): RawResult => {
-      const at = k * RESULT.BYTES;
-      const status = raw.readUInt32LE(at + RESULT.STATUS);
-      return {
-        kind: status & 0xff,
-        vector: (status >>> 8) & 0xff,
-        lo: raw.readUInt32LE(at + RESULT.LO),
-        hi: raw.readUInt32LE(at + RESULT.HI),
-        extra: raw.readUInt32LE(at + RESULT.EXTRA),
-      };
-    });
+    const results = ram.readWords(layout.results[i] as number, t.trace.steps.length * RESULT_WORDS);
     const outCount = descriptors.readUInt32LE(d + DESCRIPTOR.OUT_COUNT);
-    const out = outCount === 0 ? Buffer.alloc(0) : ram.read(descriptors.readUInt32LE(d + DESCRIPTOR.OUT), outCount * WORD_RECORD_BYTES);
-    const words = Array.from({ length: outCount }, (_, k) => {
-      const at = k * WORD_RECORD_BYTES;
-      return { pa: out.readUInt32LE(at) + out.readUInt32LE(at + 4) * 2 ** 32, lo: out.readUInt32LE(at + 8), hi: out.readUInt32LE(at + 12) };
-    });
+    const words = outCount === 0 ? new Uint32Array(0) : ram.readWords(descriptors.readUInt32LE(d + DESCRIPTOR.OUT), outCount * RECORD_WORDS);
     return { status: descriptors.readUInt32LE(d + DESCRIPTOR.STATUS), initFault: descriptors.readUInt32LE(d + DESCRIPTOR.INIT_FAULT), results, words };
   });
   return { next: header.readUInt32LE(HEADER.NEXT), fatal: header.readUInt32LE(HEADER.FATAL), fatalEip: header.readUInt32LE(HEADER.FATAL_EIP), traces };

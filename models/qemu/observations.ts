@@ -8,9 +8,9 @@ import { hexFromHalves } from '../../src/arch/word.ts';
 import { formatStep, hex32 } from '../../src/machine/format.ts';
 import type { BatchOutcome } from '../../src/machine/machine.ts';
 import type { Observation } from '../../src/machine/observation.ts';
-import type { Step, Trace } from '../../src/machine/trace.ts';
+import type { MemoryWord, Step, Trace } from '../../src/machine/trace.ts';
 import { RESULT_KIND } from './guest-abi.ts';
-import type { RawResult, TraceReadout } from './batch-layout.ts';
+import { type RawResult, resultAt, type TraceReadout, wordCount, wordHi, wordLo, wordPa } from './batch-layout.ts';
 
 
 const VECTOR_NAMES: Readonly<Record<number, string>> = { 0: '#DE', 1: '#DB', 3: '#BP', 6: '#UD', 7: '#NM', 8: '#DF', 13: '#GP', 14: '#PF', 17: '#AC' };
@@ -31,7 +31,6 @@ function fetchFaultAddress(step: Step, r: RawResult): number {
 }
 
 function observation(step: Step, r: RawResult, index: number): Observation | string {
-  const where = `step ${index} (${formatStep(step).replace(/\s+/g, ' ')})`;
   switch (r.kind) {
     case RESULT_KIND.done:
       return { kind: 'done' };
@@ -41,6 +40,16 @@ function observation(step: Step, r: RawResult, index: number): Observation | str
     case RESULT_KIND.probeException:
       if (r.vector === VECTOR_PAGE_FAULT) return { kind: 'page-fault', errorCode: r.lo, cr2: fetchFaultAddress(step, r) };
       if (r.vector === VECTOR_GENERAL_PROTECTION) return { kind: 'general-protection' };
+  }
+  return machineError(step, r, index);
+}
+
+/** Why a result record is no observation (only worked out for the record that stops the decoding). */
+function machineError(step: Step, r: RawResult, index: number): string {
+  const where = `step ${index} (${formatStep(step).replace(/\s+/g, ' ')})`;
+  switch (r.kind) {
+    case RESULT_KIND.exception:
+    case RESULT_KIND.probeException:
       return r.kind === RESULT_KIND.probeException
         ? `${where}: the fetch probe at ${hex32(r.extra)} raised ${vectorName(r.vector)}, which a fetch cannot`
         : `${where} raised ${vectorName(r.vector)} (error code ${hex32(r.lo)}, eip ${hex32(r.extra)}), which the contract has no observation for`;
@@ -53,17 +62,51 @@ function observation(step: Step, r: RawResult, index: number): Observation | str
   }
 }
 
-export function decodeTrace(trace: Trace, readout: TraceReadout): BatchOutcome {
+/**
+ * `image` is the trace's image as written for the guest (batch-layout.ts): a final word equal to the
+ * image word at its address keeps the image's hex string, so only changed words are formatted.
+ */
+export function decodeTrace(trace: Trace, readout: TraceReadout, image?: Uint32Array): BatchOutcome {
   if (readout.initFault !== 0)
     return { result: null, error: `QEMU refused the trace's initial control registers with ${vectorName(readout.initFault & 0xff)}` };
   const observations: Observation[] = [];
   for (let i = 0; i < trace.steps.length; i++) {
-    const o = observation(trace.steps[i] as Step, readout.results[i] as RawResult, i);
+    const o = observation(trace.steps[i] as Step, resultAt(readout.results, i), i);
     if (typeof o === 'string') return { result: null, error: o };
     observations.push(o);
   }
-  const memory = readout.words
-    .map((w) => ({ pa: w.pa, value: hexFromHalves(w.lo, w.hi) }))
-    .sort((a, b) => a.pa - b.pa);
-  return { result: { observations, memory }, error: null };
+  return { result: { observations, memory: finalMemory(trace, readout.words, image) }, error: null };
+}
+
+function finalMemory(trace: Trace, words: Uint32Array, image: Uint32Array | undefined): MemoryWord[] {
+  const count = wordCount(words);
+  const memory: MemoryWord[] = [];
+  // Image words in address order, walked alongside the final words (which the guest writes in order).
+  const merge = image !== undefined && isSorted(trace.memory);
+  let j = 0;
+  let sorted = true;
+  for (let k = 0; k < count; k++) {
+    const pa = wordPa(words, k);
+    const lo = wordLo(words, k);
+    const hi = wordHi(words, k);
+    if (k > 0 && pa < (memory[k - 1] as MemoryWord).pa) sorted = false;
+    let value: MemoryWord['value'] | null = null;
+    if (merge) {
+      while (j < trace.memory.length && (trace.memory[j] as MemoryWord).pa < pa) j++;
+      const w = trace.memory[j];
+      if (w !== undefined && w.pa === pa && wordLo(image, j) === lo && wordHi(image, j) === hi && isCanonical(w.value)) value = w.value;
+    }
+    memory.push({ pa, value: value ?? hexFromHalves(lo, hi) });
+  }
+  // The guest reads the pages back in ascending order, so the words come sorted; sort only if not.
+  if (!sorted) memory.sort((a, b) => a.pa - b.pa);
+  return memory;
+}
+
+/** Whether a hex value is written as hexFromHalves writes it (no leading zero digit). */
+const isCanonical = (h: MemoryWord['value']): boolean => h.length === 3 || h.charCodeAt(2) !== 48;
+
+function isSorted(memory: readonly MemoryWord[]): boolean {
+  for (let k = 1; k < memory.length; k++) if ((memory[k] as MemoryWord).pa <= (memory[k - 1] as MemoryWord).pa) return false;
+  return true;
 }

@@ -157,13 +157,13 @@ export class QemuMachine implements Machine {
     const batch = group.map((g) => g.staged);
     const steps = batch.reduce((n, t) => n + t.trace.steps.length, 0);
     const timeoutMs = this.bootTimeoutMs + steps * TIMEOUT_PER_STEP_MS;
-    const { outcome, readout } = await this.slots.run(async () => {
+    const { outcome, readout, images } = await this.slots.run(async () => {
       const ram = RamFile.create();
       try {
         const layout = writeBatch(ram, batch);
         this.bootCount++;
         const booted = await boot({ qemu: this.qemu as string, kernel: this.kernel, ram, timeoutMs });
-        return { outcome: booted, readout: readBatch(ram, layout, batch) };
+        return { outcome: booted, readout: readBatch(ram, layout, batch), images: layout.images };
       } finally {
         ram.close();
       }
@@ -171,7 +171,7 @@ export class QemuMachine implements Machine {
     const finished = outcome.status === exitStatusOf(EXIT_CODE.ok) && outcome.signal === null && !outcome.timedOut;
     group.forEach((g, i) => {
       const r = readout.traces[i];
-      if (r !== undefined && r.status === TRACE_STATUS.done) outcomes[g.index] = decodeTrace(g.staged.trace, r);
+      if (r !== undefined && r.status === TRACE_STATUS.done) outcomes[g.index] = decodeTrace(g.staged.trace, r, images[i]);
     });
     if (finished && readout.next >= group.length) return;
     const stopped = Math.min(readout.next, group.length);

@@ -55,6 +55,19 @@ export class RamFile {
     return buffer;
   }
 
+  /** `count` 32-bit little-endian words from a guest-physical address (the host is little-endian too). */
+  readWords(pa: number, count: number): Uint32Array {
+    const words = new Uint32Array(count);
+    const bytes = new Uint8Array(words.buffer);
+    let done = 0;
+    while (done < bytes.length) {
+      const n = readSync(this.fd, bytes, done, bytes.length - done, ramFileOffset(pa) + done);
+      if (n === 0) break;
+      done += n;
+    }
+    return words;
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;

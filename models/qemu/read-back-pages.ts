@@ -28,13 +28,21 @@ export function readBackPages(trace: Trace, window: Window): number[] {
   }
   const pages = new Set<number>(words.pages);
   const paging = pagingBeforeEachStep(trace);
+  // The closure is the same at every step: the frames of a linear page are looked up once.
+  const reached = new Set<number>();
+  const reach = (va: number, paged: boolean): void => {
+    const page = pageOf(va);
+    if (!paged) pages.add(page);
+    else if (!reached.has(page)) {
+      reached.add(page);
+      for (const frame of frames(page)) pages.add(frame);
+    }
+  };
   trace.steps.forEach((s, i) => {
     if (!isAccessStep(s)) return;
-    const ends = [s.va, (s.va + s.size - 1) >>> 0];
-    for (const va of ends) {
-      if (paging[i] === false) pages.add(pageOf(va));
-      else for (const frame of frames(va)) pages.add(frame);
-    }
+    const last = (s.va + s.size - 1) >>> 0;
+    reach(s.va, paging[i] !== false);
+    if (pageOf(last) !== pageOf(s.va)) reach(last, paging[i] !== false);
   });
   const mine = (page: number): boolean => page === window.directory || (!isGuestRegion(regionOf(page)) && inGuestRam(page, PAGE_4K));
   return [...pages].filter(mine).sort((a, b) => a - b);
