@@ -48,7 +48,8 @@ const unitOf = (pa: number): number => Math.floor(pa / PAGE_4M);
 export function mappedWindow32(trace: Trace): Window | null {
   for (const w of WINDOWS) {
     const at = w.index32 * PAGING32.ENTRY_BYTES;
-    if (trace.memory.some((word) => word.pa % 4096 === wordOf(at) && half(bigIntFromHex(word.value), at) === w.pde32)) return w;
+    const slot = wordOf(at);
+    if (trace.memory.some((word) => word.pa % 4096 === slot && half(bigIntFromHex(word.value), at) === w.pde32)) return w;
   }
   return null;
 }

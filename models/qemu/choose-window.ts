@@ -19,8 +19,8 @@ import type { TraceWords } from './trace-words.ts';
 export function mappedWindow(trace: Trace): Window | null {
   if (isPaging32(trace.registers.cr4)) return mappedWindow32(trace);
   for (const w of WINDOWS) {
-    const pde = w.pde.toString(16);
-    const marker = trace.memory.some((word) => word.value === `0x${pde}` && (word.pa % 4096) / 8 === w.index);
+    const pde = `0x${w.pde.toString(16)}`;
+    const marker = trace.memory.some((word) => (word.pa % 4096) / 8 === w.index && word.value === pde);
     if (marker) return w;
   }
   return null;
@@ -49,7 +49,16 @@ export function windowDirectories(w: Window, closure: PagingClosure): number[] {
   return [...closure.directories].filter(([, reaching]) => reaching.has(w.quarter)).map(([pd]) => pd);
 }
 
-function cost(w: Window, trace: Trace, words: TraceWords, closure: PagingClosure, paging: readonly boolean[]): Cost {
+/** The first and last linear 2 MiB regions of every access made with paging on. */
+function pagedAccessRegions(trace: Trace, paging: readonly boolean[]): Float64Array {
+  const ends: number[] = [];
+  trace.steps.forEach((s, i) => {
+    if (isAccessStep(s) && paging[i] === true) ends.push(Math.floor(s.va / PAGE_2M), Math.floor(((s.va + s.size - 1) >>> 0) / PAGE_2M));
+  });
+  return Float64Array.from(ends);
+}
+
+function cost(w: Window, words: TraceWords, closure: PagingClosure, accesses: Float64Array): Cost {
   let evictions = 0;
   let lowered = 0;
   const quarters = new Set<number>([w.quarter]);
@@ -60,9 +69,7 @@ function cost(w: Window, trace: Trace, words: TraceWords, closure: PagingClosure
   }
   const slots = new Set([...quarters].map((q) => slotRegion(w, q)));
   let lost = 0;
-  trace.steps.forEach((s, i) => {
-    if (isAccessStep(s) && paging[i] === true && accessRegions(s).some((r) => slots.has(r))) lost++;
-  });
+  for (let k = 0; k < accesses.length; k += 2) if (slots.has(accesses[k] as number) || slots.has(accesses[k + 1] as number)) lost++;
   for (const base of closure.pdpts) {
     const pa = base + 8 * w.quarter;
     if (words.valuesAt(pa).some((v) => isPresent(v) && !pdpteUsable(v))) lost++;
@@ -77,7 +84,8 @@ function better(a: Cost, b: Cost): boolean {
 }
 
 export function chooseWindow(trace: Trace, words: TraceWords, closure: PagingClosure, paging: readonly boolean[]): Window {
-  const costs = WINDOWS.map((w) => cost(w, trace, words, closure, paging));
+  const accesses = pagedAccessRegions(trace, paging);
+  const costs = WINDOWS.map((w) => cost(w, words, closure, accesses));
   const best = costs.reduce((a, b) => (better(b, a) ? b : a));
   return best.window;
 }

@@ -18,20 +18,36 @@ import { QEMU_MAXPHYADDR } from './guest-abi.ts';
 import { slotRegion, type Window, windowEntryAddress } from './guest-window.ts';
 import { pdptBases } from './paging-closure.ts';
 import { entryAddress, isPresent, pdpteUsable } from './entry-bits.ts';
+import { lowerBound } from './trace-words.ts';
 
-/** The image as a map from address to value, parsing a value only when it is asked for. */
+/**
+ * The image as a map from address to value, parsing a value only when it is asked for. An image sorted by
+ * address with no address twice (every adapted or relocated image) is searched in place, not copied
+ * into a map.
+ */
 export class Image {
-  private readonly hex = new Map<number, MemoryWord['value']>();
+  private readonly sorted: readonly MemoryWord[] | null;
+  private readonly hex: Map<number, MemoryWord['value']> | null = null;
   private readonly changed = new Map<number, bigint>();
 
   constructor(memory: readonly MemoryWord[]) {
-    for (const w of memory) this.hex.set(w.pa, w.value);
+    this.sorted = strictlySorted(memory) ? memory : null;
+    if (this.sorted === null) {
+      this.hex = new Map();
+      for (const w of memory) this.hex.set(w.pa, w.value);
+    }
+  }
+
+  private original(pa: number): MemoryWord['value'] | undefined {
+    if (this.sorted === null) return this.hex?.get(pa);
+    const w = this.sorted[lowerBound(this.sorted, pa)];
+    return w !== undefined && w.pa === pa ? w.value : undefined;
   }
 
   get(pa: number): bigint | undefined {
     const c = this.changed.get(pa);
     if (c !== undefined) return c;
-    const h = this.hex.get(pa);
+    const h = this.original(pa);
     return h === undefined ? undefined : bigIntFromHex(h);
   }
 
@@ -41,11 +57,31 @@ export class Image {
 
   /** The words, sorted, unchanged ones as they were. */
   words(): MemoryWord[] {
+    const changed: MemoryWord[] = [];
+    for (const [pa, v] of this.changed) if (v !== 0n) changed.push({ pa, value: hexFromBigInt(v) });
+    changed.sort((a, b) => a.pa - b.pa);
+    if (this.sorted === null) {
+      const out: MemoryWord[] = [...changed];
+      for (const [pa, h] of this.hex ?? []) if (!this.changed.has(pa)) out.push({ pa, value: h });
+      return out.sort((a, b) => a.pa - b.pa);
+    }
+    if (this.changed.size === 0) return [...this.sorted];
+    // Merge the unchanged words (in order) with the changed ones (sorted): no address is in both.
     const out: MemoryWord[] = [];
-    for (const [pa, h] of this.hex) if (!this.changed.has(pa)) out.push({ pa, value: h });
-    for (const [pa, v] of this.changed) if (v !== 0n) out.push({ pa, value: hexFromBigInt(v) });
-    return out.sort((a, b) => a.pa - b.pa);
+    let c = 0;
+    for (const w of this.sorted) {
+      if (this.changed.has(w.pa)) continue;
+      while (c < changed.length && (changed[c] as MemoryWord).pa < w.pa) out.push(changed[c++] as MemoryWord);
+      out.push(w);
+    }
+    while (c < changed.length) out.push(changed[c++] as MemoryWord);
+    return out;
   }
+}
+
+function strictlySorted(memory: readonly MemoryWord[]): boolean {
+  for (let k = 1; k < memory.length; k++) if ((memory[k] as MemoryWord).pa <= (memory[k - 1] as MemoryWord).pa) return false;
+  return true;
 }
 
 export function mapWindow(trace: Trace, w: Window, paging: readonly boolean[], counts: AdaptationCounts): Trace {

@@ -38,8 +38,9 @@ export interface ClosureOptions {
 }
 
 export function pdptBases(trace: Trace): number[] {
-  const values = [trace.registers.cr3, ...trace.steps.flatMap((s) => (s.op === 'mov-cr3' ? [s.value] : []))];
-  return [...new Set(values.map((v) => (v & PAE_CR3_PDPT_MASK) >>> 0))].sort((a, b) => a - b);
+  const bases = new Set<number>([(trace.registers.cr3 & PAE_CR3_PDPT_MASK) >>> 0]);
+  for (const s of trace.steps) if (s.op === 'mov-cr3') bases.add((s.value & PAE_CR3_PDPT_MASK) >>> 0);
+  return [...bases].sort((a, b) => a - b);
 }
 
 const slot = (table: number, index: number): number => table + index * PAE_INDEX.ENTRY_BYTES;

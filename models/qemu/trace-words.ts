@@ -8,7 +8,7 @@
  */
 import { PAGE_4K } from '../../src/arch/entry-layout.ts';
 import { bigIntFromHex, type Hex64 } from '../../src/arch/word.ts';
-import type { Trace } from '../../src/machine/trace.ts';
+import type { MemoryWord, Trace } from '../../src/machine/trace.ts';
 
 const NONE: readonly bigint[] = [0n];
 const ZERO = '0x0' as Hex64;
@@ -21,52 +21,71 @@ export function isZeroHex(h: Hex64): boolean {
 }
 
 export class TraceWords {
-  /** Every location the image or a physical write names, with its values over time (image first). */
-  private readonly raw = new Map<number, Hex64 | Hex64[]>();
+  /** The image words in address order (a stable sort of the image when it is not in order already). */
+  private readonly image: readonly MemoryWord[];
+  /** The values physical writes give each location, in step order. */
+  private readonly writes = new Map<number, Hex64[]>();
   /** valuesAt's answers, parsed and without duplicates, for the locations read so far. */
   private readonly parsed = new Map<number, readonly bigint[]>();
-  private readonly written = new Set<number>();
-  private readonly nonzero = new Set<number>();
   /** The locations of each page (4 KiB base) that hold a nonzero value at some time, ascending. */
   private readonly byPage = new Map<number, number[]>();
   /** Pages holding a nonzero word at some time, or written to. */
   readonly pages = new Set<number>();
 
   constructor(trace: Trace) {
-    for (const w of trace.memory) this.add(w.pa, w.value, true);
+    const memory = trace.memory;
+    this.image = isSorted(memory) ? memory : [...memory].sort((a, b) => a.pa - b.pa);
+    // Pages in the order the image names them first (then the writes'): callers iterate this set.
+    let last = -1;
+    for (const w of memory) {
+      if (isZeroHex(w.value)) continue;
+      const page = pageOf(w.pa);
+      if (page !== last) this.pages.add(page);
+      last = page;
+    }
+    let previous = -1;
+    for (const w of this.image) if (w.pa !== previous && !isZeroHex(w.value)) previous = this.populate(w.pa, false);
+    const touched = new Set<number>();
     for (const s of trace.steps) {
       if (s.op !== 'write-phys') continue;
       this.written.add(s.pa);
       this.pages.add(pageOf(s.pa));
-      this.add(s.pa, s.value, false);
+      const list = this.writes.get(s.pa);
+      if (list === undefined) this.writes.set(s.pa, [s.value]);
+      else list.push(s.value);
+      if (!isZeroHex(s.value)) {
+        this.pages.add(pageOf(s.pa));
+        touched.add(this.populate(s.pa, true));
+      }
     }
-    for (const pa of this.nonzero) {
-      const page = pageOf(pa);
-      const slots = this.byPage.get(page);
-      if (slots === undefined) this.byPage.set(page, [pa]);
-      else slots.push(pa);
+    for (const pa of touched) {
+      const list = this.byPage.get(pageOf(pa)) as number[];
+      this.byPage.set(pageOf(pa), [...new Set(list)].sort((a, b) => a - b));
     }
-    for (const list of this.byPage.values()) if (list.length > 1) list.sort((a, b) => a - b);
   }
 
-  private add(pa: number, value: Hex64, image: boolean): void {
-    const list = this.raw.get(pa);
-    if (list === undefined) this.raw.set(pa, image ? value : [ZERO, value]);
-    else if (typeof list === 'string') this.raw.set(pa, [list, value]);
-    else list.push(value);
-    if (isZeroHex(value)) return;
-    this.nonzero.add(pa);
-    this.pages.add(pageOf(pa));
+  private readonly written = new Set<number>();
+
+  /** Records a nonzero location; returns it. The image's come in order; a write's are sorted after. */
+  private populate(pa: number, write: boolean): number {
+    const page = pageOf(pa);
+    const slots = this.byPage.get(page);
+    if (slots === undefined) this.byPage.set(page, [pa]);
+    else if (write || slots[slots.length - 1] !== pa) slots.push(pa);
+    return pa;
   }
 
   /** The image value (0 when absent) and every value written later, without duplicates. */
   valuesAt(pa: number): readonly bigint[] {
     const done = this.parsed.get(pa);
     if (done !== undefined) return done;
-    const list = this.raw.get(pa);
-    if (list === undefined) return NONE;
+    const raw: Hex64[] = [];
+    for (let k = lowerBound(this.image, pa); k < this.image.length && (this.image[k] as MemoryWord).pa === pa; k++) raw.push((this.image[k] as MemoryWord).value);
+    const written = this.writes.get(pa);
+    if (raw.length === 0 && written === undefined) return NONE;
+    if (raw.length === 0) raw.push(ZERO);
     const values: bigint[] = [];
-    for (const h of typeof list === 'string' ? [list] : list) {
+    for (const h of written === undefined ? raw : [...raw, ...written]) {
       const v = bigIntFromHex(h);
       if (!values.includes(v)) values.push(v);
     }
@@ -81,13 +100,30 @@ export class TraceWords {
 
   /** Whether the location is nonzero at some time. */
   everNonzero(pa: number): boolean {
-    return this.nonzero.has(pa);
+    return this.valuesAt(pa).some((v) => v !== 0n);
   }
 
   /** Whether a physical write targets the location. */
   isWritten(pa: number): boolean {
     return this.written.has(pa);
   }
+}
+
+function isSorted(memory: readonly MemoryWord[]): boolean {
+  for (let k = 1; k < memory.length; k++) if ((memory[k] as MemoryWord).pa < (memory[k - 1] as MemoryWord).pa) return false;
+  return true;
+}
+
+/** The index of the first word at or above `pa` in a sorted image. */
+export function lowerBound(memory: readonly MemoryWord[], pa: number): number {
+  let lo = 0;
+  let hi = memory.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((memory[mid] as MemoryWord).pa < pa) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 export function pageOf(pa: number): number {
