@@ -446,8 +446,9 @@ save_results:
     pop es
     ret
 
-; Appends the nonzero words of every listed page to the output area, then zeroes the page. The page is
-; read 32 bytes at a time with MMX (most of it is zero), and only a nonzero block is looked at word by word.
+; Appends the nonzero words of every listed page to the output area and zeroes them. The page is read 32
+; bytes at a time with MMX (most of it is zero), and only a nonzero block is looked at word by word and
+; zeroed.
 read_back:
     mov ebx, [cur_desc]
     mov eax, [fs:STAGING_BASE + HDR_OUT_CURSOR]
@@ -478,19 +479,14 @@ read_back:
     cmp eax, 0xff
     je .next_block
     call emit_block
+    movq [fs:edi + ecx * 8], mm7        ; zero the block (a zero block is left alone: writing it
+    movq [fs:edi + ecx * 8 + 8], mm7    ; would cost QEMU a host page for every page never touched)
+    movq [fs:edi + ecx * 8 + 16], mm7
+    movq [fs:edi + ecx * 8 + 24], mm7
 .next_block:
     add ecx, 4
     cmp ecx, 512
     jb .block
-    xor ecx, ecx                        ; zero the page, 32 bytes at a time
-.zero:
-    movq [fs:edi + ecx * 8], mm7
-    movq [fs:edi + ecx * 8 + 8], mm7
-    movq [fs:edi + ecx * 8 + 16], mm7
-    movq [fs:edi + ecx * 8 + 24], mm7
-    add ecx, 4
-    cmp ecx, 512
-    jb .zero
     add dword [page_record], PAGE_RECORD_BYTES
     dec dword [pages_left]
     jmp .page
