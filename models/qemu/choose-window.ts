@@ -18,12 +18,15 @@ import type { TraceWords } from './trace-words.ts';
 /** The window an adapted trace already maps (its PDE sits at the window's index in some page). */
 export function mappedWindow(trace: Trace): Window | null {
   if (isPaging32(trace.registers.cr4)) return mappedWindow32(trace);
-  for (const w of WINDOWS) {
-    const pde = `0x${w.pde.toString(16)}`;
-    const marker = trace.memory.some((word) => (word.pa % 4096) / 8 === w.index && word.value === pde);
-    if (marker) return w;
+  // One pass over the image: the windows whose marker it holds; the first of them in WINDOWS order.
+  const markers = new Map<number, { readonly order: number; readonly pde: string }[]>();
+  WINDOWS.forEach((w, order) => markers.set(w.index, [...(markers.get(w.index) ?? []), { order, pde: `0x${w.pde.toString(16)}` }]));
+  let first = WINDOWS.length;
+  for (const word of trace.memory) {
+    const candidates = markers.get((word.pa % 4096) / 8);
+    if (candidates !== undefined) for (const c of candidates) if (c.order < first && word.value === c.pde) first = c.order;
   }
-  return null;
+  return WINDOWS[first] ?? null;
 }
 
 /** Linear 2 MiB regions an access touches. */
@@ -50,15 +53,15 @@ export function windowDirectories(w: Window, closure: PagingClosure): number[] {
 }
 
 /** The first and last linear 2 MiB regions of every access made with paging on. */
-function pagedAccessRegions(trace: Trace, paging: readonly boolean[]): Float64Array {
+function pagedAccessRegions(trace: Trace, paging: readonly boolean[]): Int32Array {
   const ends: number[] = [];
   trace.steps.forEach((s, i) => {
     if (isAccessStep(s) && paging[i] === true) ends.push(Math.floor(s.va / PAGE_2M), Math.floor(((s.va + s.size - 1) >>> 0) / PAGE_2M));
   });
-  return Float64Array.from(ends);
+  return Int32Array.from(ends);
 }
 
-function cost(w: Window, words: TraceWords, closure: PagingClosure, accesses: Float64Array): Cost {
+function cost(w: Window, words: TraceWords, closure: PagingClosure, accesses: Int32Array): Cost {
   let evictions = 0;
   let lowered = 0;
   const quarters = new Set<number>([w.quarter]);
@@ -67,9 +70,9 @@ function cost(w: Window, words: TraceWords, closure: PagingClosure, accesses: Fl
     if (pd >= FOUR_GIB) lowered++;
     for (const q of closure.directories.get(pd) ?? []) quarters.add(q);
   }
-  const slots = new Set([...quarters].map((q) => slotRegion(w, q)));
+  const slots = [...quarters].map((q) => slotRegion(w, q));
   let lost = 0;
-  for (let k = 0; k < accesses.length; k += 2) if (slots.has(accesses[k] as number) || slots.has(accesses[k + 1] as number)) lost++;
+  for (let k = 0; k < accesses.length; k += 2) if (slots.includes(accesses[k] as number) || slots.includes(accesses[k + 1] as number)) lost++;
   for (const base of closure.pdpts) {
     const pa = base + 8 * w.quarter;
     if (words.valuesAt(pa).some((v) => isPresent(v) && !pdpteUsable(v))) lost++;

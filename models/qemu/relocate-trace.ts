@@ -103,9 +103,28 @@ export function relocateWith(trace: Trace, relocation: Relocation, paging: reado
     ...trace,
     maxPhyAddr: QEMU_MAXPHYADDR,
     registers: { ...trace.registers, cr3: rewrite.cr3(trace.registers.cr3) },
-    memory: relocation.moved.size === 0 && rewrite.unchanged ? trace.memory : trace.memory.map((w) => rewrite.word(w.pa, w.value)).sort((a, b) => a.pa - b.pa),
+    memory: relocation.moved.size === 0 && rewrite.unchanged ? trace.memory : relocateMemory(trace.memory, relocation, rewrite),
     steps,
   };
+}
+
+/**
+ * The image's words at their new places, sorted by address. A region moves whole, so the words of one
+ * region keep their order: a sorted image is moved run by run and the runs sorted by where they land.
+ */
+function relocateMemory(memory: readonly MemoryWord[], relocation: Relocation, rewrite: Rewrite): MemoryWord[] {
+  for (let k = 1; k < memory.length; k++)
+    if ((memory[k] as MemoryWord).pa < (memory[k - 1] as MemoryWord).pa) return memory.map((w) => rewrite.word(w.pa, w.value)).sort((a, b) => a.pa - b.pa);
+  const runs: { target: number; words: MemoryWord[] }[] = [];
+  let region = -1;
+  for (const w of memory) {
+    if (regionOf(w.pa) !== region) {
+      region = regionOf(w.pa);
+      runs.push({ target: relocation.region(region), words: [] });
+    }
+    (runs[runs.length - 1] as (typeof runs)[number]).words.push(rewrite.word(w.pa, w.value));
+  }
+  return runs.sort((a, b) => a.target - b.target).flatMap((r) => r.words);
 }
 
 /** The new address of a paging-off access, or null when its bytes no longer lie side by side below 3 GiB. */
