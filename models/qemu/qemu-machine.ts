@@ -59,6 +59,7 @@ const STEPS_PER_BOOT = 32768;
 const PAGES_PER_BOOT = 16384;
 
 type Slot = BatchOutcome | null;
+type StagedGroup = { readonly index: number; readonly staged: StagedTrace }[];
 
 export class QemuMachine implements Machine {
   readonly name = 'qemu';
@@ -102,72 +103,75 @@ export class QemuMachine implements Machine {
     return outcome.result;
   }
 
+  /**
+   * Traces are staged group by group as boots become due, not all before the first: the main thread
+   * stages the next group while QEMU runs the current one, and decodes a finished group while QEMU runs
+   * the next.
+   */
   async runBatch(traces: readonly Trace[]): Promise<BatchOutcome[]> {
     const outcomes: Slot[] = traces.map(() => null);
-    const staged: { index: number; staged: StagedTrace }[] = [];
-    traces.forEach((trace, index) => {
-      const s = stage(trace);
-      if (typeof s === 'string') outcomes[index] = { result: null, error: s };
-      else staged.push({ index, staged: s });
-    });
     const unavailable = this.qemu === null ? (qemuUnavailableReason() ?? 'QEMU is not available') : null;
-    if (unavailable !== null) for (const s of staged) outcomes[s.index] = { result: null, error: unavailable };
+    const groups = this.groups(traces, outcomes);
+    if (unavailable !== null) for (let group = groups.next(); !group.done; group = groups.next()) for (const s of group.value) outcomes[s.index] = { result: null, error: unavailable };
     else {
-      const groups = this.groups(staged);
-      let next = 0;
       const lane = async (): Promise<void> => {
-        while (next < groups.length) {
-          const group = groups[next++] as typeof staged;
-          await this.bootGroup(group, outcomes);
-        }
+        for (let group = groups.next(); !group.done; group = groups.next()) await this.bootGroup(group.value, outcomes);
       };
-      await Promise.all(Array.from({ length: Math.min(this.processes, groups.length) }, lane));
+      // One lane more than QEMUs: it stages a group while the others' QEMUs run.
+      await Promise.all(Array.from({ length: this.processes + 1 }, lane));
     }
     return outcomes.map((o) => o ?? { result: null, error: 'the trace was not run' });
   }
 
   /**
    * Consecutive traces, as many per boot as the staging area, tracesPerBoot and the step and page budgets
-   * allow (the budgets bound a boot's time and QEMU's memory when traces are long).
+   * allow (the budgets bound a boot's time and QEMU's memory when traces are long), staged as each group
+   * is asked for. A trace the guest cannot run as it is gets its reason in `outcomes` instead.
    */
-  private groups<T extends { staged: StagedTrace }>(staged: readonly T[]): T[][] {
-    const groups: T[][] = [];
-    let current: T[] = [];
+  private *groups(traces: readonly Trace[], outcomes: Slot[]): Generator<StagedGroup, void, undefined> {
+    let current: StagedGroup = [];
     let used = { bytes: 0, steps: 0, pages: 0 };
-    for (const s of staged) {
-      const cost = { bytes: stagedBytes(s.staged), steps: s.staged.trace.steps.length, pages: s.staged.pages.length };
+    for (const [index, trace] of traces.entries()) {
+      const staged = stage(trace);
+      if (typeof staged === 'string') {
+        outcomes[index] = { result: null, error: staged };
+        continue;
+      }
+      const cost = { bytes: stagedBytes(staged), steps: staged.trace.steps.length, pages: staged.pages.length };
       const full =
         current.length === this.tracesPerBoot ||
         used.bytes + cost.bytes > STAGING_CAPACITY ||
         used.steps + cost.steps > STEPS_PER_BOOT ||
         used.pages + cost.pages > PAGES_PER_BOOT;
       if (current.length > 0 && full) {
-        groups.push(current);
+        yield current;
         current = [];
         used = { bytes: 0, steps: 0, pages: 0 };
       }
-      current.push(s);
+      current.push({ index, staged });
       used = { bytes: used.bytes + cost.bytes, steps: used.steps + cost.steps, pages: used.pages + cost.pages };
     }
-    if (current.length > 0) groups.push(current);
-    return groups;
+    if (current.length > 0) yield current;
   }
 
-  private async bootGroup(group: readonly { index: number; staged: StagedTrace }[], outcomes: Slot[]): Promise<void> {
+  private async bootGroup(group: StagedGroup, outcomes: Slot[]): Promise<void> {
     const batch = group.map((g) => g.staged);
     const steps = batch.reduce((n, t) => n + t.trace.steps.length, 0);
     const timeoutMs = this.bootTimeoutMs + steps * TIMEOUT_PER_STEP_MS;
-    const { outcome, readout, images } = await this.slots.run(async () => {
-      const ram = RamFile.create();
-      try {
-        const layout = writeBatch(ram, batch);
+    // The batch is written before a QEMU is free, so that the next boot is ready when one is.
+    const ram = RamFile.create();
+    let booted: { outcome: BootOutcome; readout: BatchReadout; images: readonly Uint32Array[] };
+    try {
+      const layout = writeBatch(ram, batch);
+      booted = await this.slots.run(async () => {
         this.bootCount++;
-        const booted = await boot({ qemu: this.qemu as string, kernel: this.kernel, ram, timeoutMs });
-        return { outcome: booted, readout: readBatch(ram, layout, batch), images: layout.images };
-      } finally {
-        ram.close();
-      }
-    });
+        const outcome = await boot({ qemu: this.qemu as string, kernel: this.kernel, ram, timeoutMs });
+        return { outcome, readout: readBatch(ram, layout, batch), images: layout.images };
+      });
+    } finally {
+      ram.close();
+    }
+    const { outcome, readout, images } = booted;
     const finished = outcome.status === exitStatusOf(EXIT_CODE.ok) && outcome.signal === null && !outcome.timedOut;
     group.forEach((g, i) => {
       const r = readout.traces[i];
