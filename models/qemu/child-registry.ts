@@ -51,3 +51,8 @@ export function track(child: ChildProcess): void {
 export function liveChildren(): number {
   return live.size;
 }
+
+/** The process ids of the tracked children (QEMU, or coreutils' timeout around it), for benchmarks. */
+export function trackedPids(): number[] {
+  return [...live].flatMap((child) => (child.pid === undefined ? [] : [child.pid]));
+}
