@@ -80,23 +80,27 @@ export function decodeTrace(trace: Trace, readout: TraceReadout, image?: Uint32A
 
 function finalMemory(trace: Trace, words: Uint32Array, image: Uint32Array | undefined): MemoryWord[] {
   const count = wordCount(words);
-  const memory: MemoryWord[] = [];
+  const memory: MemoryWord[] = new Array<MemoryWord>(count);
   // Image words in address order, walked alongside the final words (which the guest writes in order).
   const merge = image !== undefined && isSorted(trace.memory);
+  const initial = trace.memory;
   let j = 0;
   let sorted = true;
+  let previous = -1;
   for (let k = 0; k < count; k++) {
     const pa = wordPa(words, k);
     const lo = wordLo(words, k);
     const hi = wordHi(words, k);
-    if (k > 0 && pa < (memory[k - 1] as MemoryWord).pa) sorted = false;
-    let value: MemoryWord['value'] | null = null;
+    if (pa < previous) sorted = false;
+    previous = pa;
+    let same: MemoryWord | undefined;
     if (merge) {
-      while (j < trace.memory.length && (trace.memory[j] as MemoryWord).pa < pa) j++;
-      const w = trace.memory[j];
-      if (w !== undefined && w.pa === pa && wordLo(image, j) === lo && wordHi(image, j) === hi && isCanonical(w.value)) value = w.value;
+      while (j < initial.length && (initial[j] as MemoryWord).pa < pa) j++;
+      const w = initial[j];
+      if (w !== undefined && w.pa === pa && wordLo(image, j) === lo && wordHi(image, j) === hi && isCanonical(w.value)) same = w;
     }
-    memory.push({ pa, value: value ?? hexFromHalves(lo, hi) });
+    // A word the trace left as its image gave it is that image word (words are immutable).
+    memory[k] = same ?? { pa, value: hexFromHalves(lo, hi) };
   }
   // The guest reads the pages back in ascending order, so the words come sorted; sort only if not.
   if (!sorted) memory.sort((a, b) => a.pa - b.pa);

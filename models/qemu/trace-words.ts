@@ -34,17 +34,25 @@ export class TraceWords {
 
   constructor(trace: Trace) {
     const memory = trace.memory;
-    this.image = isSorted(memory) ? memory : [...memory].sort((a, b) => a.pa - b.pa);
+    const inOrder = isSorted(memory);
+    this.image = inOrder ? memory : [...memory].sort((a, b) => a.pa - b.pa);
     // Pages in the order the image names them first (then the writes'): callers iterate this set.
-    let last = -1;
+    let lastPage = -1;
+    let lastPa = -1;
+    let slots: number[] = [];
     for (const w of memory) {
       if (isZeroHex(w.value)) continue;
       const page = pageOf(w.pa);
-      if (page !== last) this.pages.add(page);
-      last = page;
+      if (page !== lastPage) {
+        this.pages.add(page);
+        if (inOrder) this.byPage.set(page, (slots = []));
+      }
+      lastPage = page;
+      if (inOrder && w.pa !== lastPa) slots.push(w.pa);
+      lastPa = w.pa;
     }
     let previous = -1;
-    for (const w of this.image) if (w.pa !== previous && !isZeroHex(w.value)) previous = this.populate(w.pa, false);
+    if (!inOrder) for (const w of this.image) if (w.pa !== previous && !isZeroHex(w.value)) previous = this.populate(w.pa, false);
     const touched = new Set<number>();
     for (const s of trace.steps) {
       if (s.op !== 'write-phys') continue;
