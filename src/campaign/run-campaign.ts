@@ -45,6 +45,8 @@ class Campaign {
   private readonly retries: Job[] = [];
   private stopReason: StopReason | null = null;
   private lanes: Lane[] = [];
+  /** When the time budget started counting, in ms since the campaign started (startBudget). */
+  private budgetStartedMs = 0;
 
   constructor(
     private readonly options: CampaignOptions,
@@ -120,7 +122,8 @@ class Campaign {
     const elapsedMs = this.elapsed();
     const { runs, durationMs, shard } = this.options;
     const byRuns = runs === null ? 0 : this.tally.cases / Math.max(1, shardRunCount(shard, runs));
-    const byTime = durationMs === null ? 0 : elapsedMs / durationMs;
+    const spentMs = Math.max(0, elapsedMs - this.budgetStartedMs);
+    const byTime = durationMs === null ? 0 : spentMs / durationMs;
     this.options.onProgress?.({
       cases: this.tally.cases,
       findings: this.tally.findings.size,
@@ -128,15 +131,15 @@ class Campaign {
       elapsedMs,
       casesPerSecond: elapsedMs > 0 ? (this.tally.cases * 1000) / elapsedMs : 0,
       fraction: Math.min(1, Math.max(byRuns, byTime)),
-      remainingMs: durationMs === null ? null : Math.max(0, durationMs - elapsedMs),
+      remainingMs: durationMs === null ? null : Math.max(0, durationMs - spentMs),
     });
   }
 
+  /** Interruption counts from the start; the time budget from when the lanes are ready (startBudget). */
   private startClock(): void {
-    const { durationMs, signal } = this.options;
-    if (durationMs !== null) this.timers.push(setTimeout(() => this.halt('budget'), durationMs));
+    const { signal } = this.options;
     // Long campaigns sample less often, so report.json stays a few hundred samples long.
-    const sampleEvery = Math.max(1000, (durationMs ?? 0) / 500);
+    const sampleEvery = Math.max(1000, (this.options.durationMs ?? 0) / 500);
     let lastSample = 0;
     this.timers.push(
       setInterval(() => {
@@ -151,6 +154,16 @@ class Campaign {
     signal?.addEventListener('abort', () => this.halt('interrupted'), { once: true });
   }
 
+  /**
+   * The duration is spent on cases, not on starting workers: a worker loads the whole harness first, which
+   * on a busy machine took longer than a short budget, and a campaign then ended with no case run.
+   */
+  private startBudget(): void {
+    const { durationMs } = this.options;
+    this.budgetStartedMs = this.elapsed();
+    if (durationMs !== null) this.timers.push(setTimeout(() => this.halt('budget'), durationMs));
+  }
+
   async run(init: Omit<ExecutorInit, 'stopBuffer'>): Promise<CampaignResult> {
     this.startClock();
     const full: ExecutorInit = { ...init, stopBuffer: this.stop.buffer };
@@ -158,6 +171,7 @@ class Campaign {
     this.lanes = count === 0 ? [new InProcessLane(full)] : Array.from({ length: count }, () => new ThreadLane(full));
     try {
       await Promise.all(this.lanes.map((l) => l.start()));
+      this.startBudget();
       await Promise.all(this.lanes.flatMap((l) => Array.from({ length: l.depth }, () => this.drive(l))));
     } finally {
       for (const t of this.timers) clearTimeout(t);
