@@ -97,7 +97,7 @@ function finalMemory(trace: Trace, words: Uint32Array, image: Uint32Array | unde
     if (merge) {
       while (j < initial.length && (initial[j] as MemoryWord).pa < pa) j++;
       const w = initial[j];
-      if (w !== undefined && w.pa === pa && wordLo(image, j) === lo && wordHi(image, j) === hi && isCanonical(w.value)) same = w;
+      if (w !== undefined && w.pa === pa && wordLo(image, j) === lo && wordHi(image, j) === hi && w.value.length === canonicalLength(lo, hi)) same = w;
     }
     // A word the trace left as its image gave it is that image word (words are immutable).
     memory[k] = same ?? { pa, value: hexFromHalves(lo, hi) };
@@ -107,8 +107,17 @@ function finalMemory(trace: Trace, words: Uint32Array, image: Uint32Array | unde
   return memory;
 }
 
-/** Whether a hex value is written as hexFromHalves writes it (no leading zero digit). */
-const isCanonical = (h: MemoryWord['value']): boolean => h.length === 3 || h.charCodeAt(2) !== 48;
+/**
+ * The length of the hex form hexFromHalves writes: "0x" and no leading zero digit. A value of the same
+ * number written with this length is written the same way (read without flattening the string).
+ */
+function canonicalLength(lo: number, hi: number): number {
+  return 2 + (hi === 0 ? hexDigits(lo) : 8 + hexDigits(hi));
+}
+
+function hexDigits(x: number): number {
+  return x === 0 ? 1 : ((31 - Math.clz32(x)) >> 2) + 1;
+}
 
 function isSorted(memory: readonly MemoryWord[]): boolean {
   for (let k = 1; k < memory.length; k++) if ((memory[k] as MemoryWord).pa <= (memory[k - 1] as MemoryWord).pa) return false;

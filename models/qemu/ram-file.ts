@@ -5,7 +5,7 @@
  * happens to either process, interruption and SIGKILL included. Only the pages written cost memory.
  */
 import { randomUUID } from 'node:crypto';
-import { closeSync, existsSync, ftruncateSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { close, closeSync, existsSync, ftruncateSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
@@ -68,9 +68,13 @@ export class RamFile {
     return words;
   }
 
+  /**
+   * Closes the driver's descriptor. The last close of the unlinked file frees every page it holds, which
+   * takes milliseconds for a batch's worth of pages: it runs on libuv's thread pool, not the main thread.
+   */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    closeSync(this.fd);
+    close(this.fd, () => {});
   }
 }
