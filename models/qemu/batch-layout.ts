@@ -7,7 +7,7 @@
  * The output area, where the guest appends the final nonzero words of each trace, takes the rest.
  */
 import type { Hex64 } from '../../src/arch/word.ts';
-import type { Step, Trace } from '../../src/machine/trace.ts';
+import type { MemoryWord, Step, Trace } from '../../src/machine/trace.ts';
 import {
   COMMAND,
   DESCRIPTOR,
@@ -149,12 +149,14 @@ export function writeBatch(ram: RamFile, batch: readonly StagedTrace[]): BatchLa
     w.u32(at + DESCRIPTOR.IMAGE, base + p.image);
     w.u32(at + DESCRIPTOR.PAGE_COUNT, t.pages.length);
     w.u32(at + DESCRIPTOR.PAGES, base + p.pages);
-    t.trace.steps.forEach((s, k) => writeCommand(w, p.commands + k * COMMAND.BYTES, s));
-    t.trace.memory.forEach((word, k) => {
+    const { steps, memory } = t.trace;
+    for (let k = 0; k < steps.length; k++) writeCommand(w, p.commands + k * COMMAND.BYTES, steps[k] as Step);
+    for (let k = 0; k < memory.length; k++) {
+      const word = memory[k] as MemoryWord;
       w.u64(p.image + k * WORD_RECORD_BYTES, word.pa);
       w.hex(p.image + k * WORD_RECORD_BYTES + 8, word.value);
-    });
-    t.pages.forEach((page, k) => w.u64(p.pages + k * PAGE_RECORD_BYTES, page));
+    }
+    for (let k = 0; k < t.pages.length; k++) w.u64(p.pages + k * PAGE_RECORD_BYTES, t.pages[k] as number);
   });
   ram.write(base, w.bytes);
   return {

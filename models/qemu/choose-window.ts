@@ -19,12 +19,13 @@ import type { TraceWords } from './trace-words.ts';
 export function mappedWindow(trace: Trace): Window | null {
   if (isPaging32(trace.registers.cr4)) return mappedWindow32(trace);
   // One pass over the image: the windows whose marker it holds; the first of them in WINDOWS order.
-  const markers = new Map<number, { readonly order: number; readonly pde: string }[]>();
-  WINDOWS.forEach((w, order) => markers.set(w.index, [...(markers.get(w.index) ?? []), { order, pde: `0x${w.pde.toString(16)}` }]));
+  const markers: { readonly order: number; readonly pde: string }[][] = Array.from({ length: 4096 / 8 }, () => []);
+  WINDOWS.forEach((w, order) => markers[w.index]?.push({ order, pde: `0x${w.pde.toString(16)}` }));
   let first = WINDOWS.length;
   for (const word of trace.memory) {
-    const candidates = markers.get((word.pa % 4096) / 8);
-    if (candidates !== undefined) for (const c of candidates) if (c.order < first && word.value === c.pde) first = c.order;
+    const offset = word.pa % 4096;
+    if (offset % 8 !== 0) continue;
+    for (const c of markers[offset / 8] as (typeof markers)[number]) if (c.order < first && word.value === c.pde) first = c.order;
   }
   return WINDOWS[first] ?? null;
 }
