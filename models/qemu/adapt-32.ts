@@ -36,7 +36,7 @@ import { GUEST_LAYOUT } from './guest-abi.ts';
 import { type Window, WINDOWS } from './guest-window.ts';
 import { Image } from './map-window.ts';
 import { pagingBeforeEachStep } from './paging-timeline.ts';
-import { directBytes, regionUse, relocateWith } from './relocate-trace.ts';
+import { directEnds, regionUse, relocateWith } from './relocate-trace.ts';
 import { Relocation } from './relocation.ts';
 import { TraceWords } from './trace-words.ts';
 
@@ -91,7 +91,7 @@ function usedRegions32(trace: Trace, words: TraceWords, closure: Closure32, pagi
     use(frame + PAGE_2M);
   }
   trace.steps.forEach((s, i) => {
-    if (isAccessStep(s) && paging[i] === false) for (const pa of directBytes(s.va, s.size)) use(pa, true);
+    if (isAccessStep(s) && paging[i] === false) for (const pa of directEnds(s.va, s.size)) use(pa, true);
   });
   const congruent = new Map<number, number>();
   for (const frame of closure.dual.keys()) if (frame >= FOUR_GIB) congruent.set(unitOf(frame), unitOf(frame % FOUR_GIB));

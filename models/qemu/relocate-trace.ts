@@ -25,7 +25,7 @@ export function usedRegions(trace: Trace, words: TraceWords, closure: PagingClos
   for (const pt of closure.tables) use(pt);
   for (const frame of closure.frames) use(frame);
   trace.steps.forEach((s, i) => {
-    if (isAccessStep(s) && paging[i] === false) for (const pa of directBytes(s.va, s.size)) use(pa, true);
+    if (isAccessStep(s) && paging[i] === false) for (const pa of directEnds(s.va, s.size)) use(pa, true);
   });
   return { regions, low };
 }
@@ -41,9 +41,13 @@ export function regionUse(): { regions: Set<number>; low: Set<number>; use: (pa:
   return { regions, low, use };
 }
 
-/** The physical addresses an access reaches with paging off (linear = physical, wrapping at 4 GiB). */
-export function directBytes(va: number, size: number): number[] {
-  return Array.from({ length: size }, (_, k) => (va + k) >>> 0);
+/**
+ * The first and last physical byte an access reaches with paging off (linear = physical, wrapping at
+ * 4 GiB). An access is at most 8 bytes, so it spans at most two 2 MiB regions, those of its ends: the
+ * regions of its ends, in this order, are the regions of all its bytes in byte order.
+ */
+export function directEnds(va: number, size: number): [number, number] {
+  return [va >>> 0, (va + size - 1) >>> 0];
 }
 
 export function relocateEntry(value: bigint, maxPhyAddr: number, relocation: Relocation): bigint {
@@ -129,8 +133,10 @@ function relocateMemory(memory: readonly MemoryWord[], relocation: Relocation, r
 
 /** The new address of a paging-off access, or null when its bytes no longer lie side by side below 3 GiB. */
 function moveDirect(va: number, size: number, relocation: Relocation): number | null {
-  const bytes = directBytes(va, size).map((pa) => relocation.address(pa));
-  const first = bytes[0] as number;
-  const contiguous = bytes.every((pa, k) => pa === first + k);
+  // A region moves whole: the bytes in each of the (at most two) regions stay side by side, so they all
+  // do when the last byte lands where the first one's run continues.
+  const [from, to] = directEnds(va, size);
+  const first = relocation.address(from);
+  const contiguous = relocation.address(to) === first + size - 1;
   return contiguous && first + size <= 2 ** 32 ? first : null;
 }
