@@ -102,6 +102,8 @@ describe.skipIf(unavailable !== null)(`QEMU misbehaving${skipped}`, () => {
     );
     const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => d.toString().includes('running') && resolve()));
+    // The child registered is the timeout wrapper; QEMU starts a moment later (it failed once under load).
+    for (let waited = 0; qemuProcessesFor(hang).length === 0 && waited < 10_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
     expect(qemuProcessesFor(hang)).toHaveLength(1);
     child.kill('SIGINT');
     await new Promise((r) => child.once('exit', r));
