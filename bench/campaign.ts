@@ -13,6 +13,7 @@ import { loadavg } from 'node:os';
 import type { CampaignProgress } from '../src/campaign/campaign-options.ts';
 import { runCampaign } from '../src/campaign/run-campaign.ts';
 import { testCampaign } from '../src/campaign/test-options.ts';
+import { parallelCeiling } from './parallel-ceiling.ts';
 
 const SECONDS_PER_RUN = 6;
 const ROUNDS = 2;
@@ -51,6 +52,7 @@ async function measure(workers: number): Promise<Rate> {
 
 export async function campaignBenchmarks(): Promise<Record<string, number>> {
   const load = loadavg()[0] ?? 0;
+  const ceiling = await parallelCeiling();
   let one: Rate = { casesPerSecond: 0, cpuMsPerCase: 0 };
   let two: Rate = { casesPerSecond: 0, cpuMsPerCase: 0 };
   for (let round = 0; round < ROUNDS; round++) {
@@ -66,5 +68,7 @@ export async function campaignBenchmarks(): Promise<Record<string, number>> {
     'campaign.cpu-ms-per-case-1-worker': one.cpuMsPerCase,
     'campaign.cpu-ms-per-case-2-workers': two.cpuMsPerCase,
     'campaign.load-average-at-start': load,
+    'campaign.machine-ceiling-2-threads': ceiling,
+    'campaign.speedup-of-ceiling': ceiling > 0 && one.casesPerSecond > 0 ? two.casesPerSecond / one.casesPerSecond / ceiling : 0,
   };
 }

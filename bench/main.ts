@@ -30,6 +30,8 @@ const campaignBenchmark = recordBenchmark('campaign', 'campaign throughput with 
   'campaign.cpu-ms-per-case-1-worker': { unit: 'ms' },
   'campaign.cpu-ms-per-case-2-workers': { unit: 'ms' },
   'campaign.load-average-at-start': { unit: '' },
+  'campaign.machine-ceiling-2-threads': { unit: 'x' },
+  'campaign.speedup-of-ceiling': { unit: '' },
 });
 
 const variantsBenchmark = recordBenchmark(

@@ -217,8 +217,7 @@ function completeAccess(
       },
     ];
   }
-  let memory = s.memory;
-  for (const u of bits.setBits) memory = memory.setBits(u.pa, u.bits);
+  const memory = s.memory.setBitsAll(bits.setBits);
   let value = 0n;
   pas.forEach((pa, i) => {
     value |= BigInt(memory.readByte(pa)) << BigInt(8 * i);

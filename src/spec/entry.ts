@@ -13,12 +13,15 @@ import {
 
 export type Level = 'PDPTE' | 'PDE' | 'PTE';
 
+/** 1n << i for every bit of a 64-bit entry: BigInt shifts allocate, and the walk tests bits all the time. */
+const BITS: readonly bigint[] = Array.from({ length: 64 }, (_, i) => 1n << BigInt(i));
+
 export function bit(entry: bigint, position: number): boolean {
-  return ((entry >> BigInt(position)) & 1n) === 1n;
+  return (entry & (BITS[position] as bigint)) !== 0n;
 }
 
 export function mask(position: number): bigint {
-  return 1n << BigInt(position);
+  return BITS[position] as bigint;
 }
 
 export const isPresent = (e: bigint): boolean => bit(e, BIT.P);
@@ -28,10 +31,18 @@ export const mapsLargePage = (e: bigint): boolean => bit(e, BIT.PS);
 export const isGlobal = (e: bigint): boolean => bit(e, BIT.G);
 export const isExecuteDisabled = (e: bigint): boolean => bit(e, BIT.XD);
 
-/** Bits low..high inclusive as a mask. */
+const ranges = new Map<number, bigint>();
+
+/** Bits low..high inclusive as a mask (bits 0..63, so low * 64 + high names it). Computed once each. */
 function range(low: number, high: number): bigint {
   if (high < low) return 0n;
-  return ((1n << BigInt(high - low + 1)) - 1n) << BigInt(low);
+  const key = low * 64 + high;
+  let mask = ranges.get(key);
+  if (mask === undefined) {
+    mask = ((1n << BigInt(high - low + 1)) - 1n) << BigInt(low);
+    ranges.set(key, mask);
+  }
+  return mask;
 }
 
 /** Physical address held in bits maxPhyAddr-1..low of an entry. */

@@ -29,6 +29,29 @@ export interface Epoch {
   readonly paging: PagingContext;
   /** Sequence number at which the epoch ended; only invalidations at or after it remove its translations. */
   readonly endedAt: number;
+  /**
+   * The epoch's translations by linear 4 KiB page, as they are asked for (null: none). An epoch never
+   * changes, and the states the specification follows at once share their epochs: without this, each of
+   * a few hundred states walked each of dozens of epochs on every access.
+   */
+  readonly translations: Map<number, KeyedTranslation | null>;
+}
+
+interface KeyedTranslation {
+  readonly t: Translation;
+  readonly key: string;
+}
+
+/** The epoch's translation of va, walked once per page. */
+function translationIn(epoch: Epoch, va: number): KeyedTranslation | null {
+  const page = va >>> 12;
+  let known = epoch.translations.get(page);
+  if (known === undefined) {
+    const result = walk(epoch.memory, epoch.paging, va);
+    known = result.kind === 'translation' ? { t: result, key: translationKey(result) } : null;
+    epoch.translations.set(page, known);
+  }
+  return known;
 }
 
 export function covers(inv: Invalidation, t: Translation): boolean {
@@ -74,13 +97,13 @@ export function cachedTranslations(
   const stale: Translation[] = [];
   let freshCached = false;
   for (const epoch of epochs) {
-    const result = walk(epoch.memory, epoch.paging, va);
-    if (result.kind !== 'translation') continue;
-    const key = translationKey(result);
-    if (seen.has(key) || !survives(epoch, events, result)) continue;
+    const known = translationIn(epoch, va);
+    if (known === null) continue;
+    const { t, key } = known;
+    if (seen.has(key) || !survives(epoch, events, t)) continue;
     seen.add(key);
     if (key === freshKey) freshCached = true;
-    else stale.push(result);
+    else stale.push(t);
   }
   return { stale, freshCached };
 }

@@ -12,37 +12,65 @@ import { PAGE_4K } from '../arch/entry-layout.ts';
 import { wordHash } from './word-hash.ts';
 
 type Frame = ReadonlyMap<number, bigint>;
+/** Frame base -> its non-zero words, for the frames whose number falls in one bucket. */
+type Bucket = ReadonlyMap<number, Frame>;
+
+/**
+ * Frames are spread over a fixed array of buckets by frame number, so a write copies the array (a few
+ * hundred pointers), one bucket and one frame: constant work, however many frames the memory holds
+ * (a long trace touches thousands, and copying an index of them all on every store was most of its cost).
+ */
+const BUCKETS = 256;
 
 function frameOf(pa: number): number {
   return pa - (pa % PAGE_4K);
 }
 
-/** A memory under construction: frames are copied the first time a write touches them. */
+/** Arithmetic, not bit operators: frame bases lie above 4 GiB too. */
+function bucketOf(frameBase: number): number {
+  return (frameBase / PAGE_4K) % BUCKETS;
+}
+
+/** A memory under construction: buckets and frames are copied the first time a write touches them. */
 class Draft {
-  readonly frames: Map<number, Frame>;
-  private readonly copied = new Set<number>();
+  readonly buckets: (Bucket | undefined)[];
+  /** Buckets and frames this draft owns (a handful: a step writes one or two words). */
+  private readonly copied: object[] = [];
   hash: number;
   size: number;
 
   constructor(from: PhysicalMemory) {
-    this.frames = new Map(from.frameIndex);
+    this.buckets = from.buckets.slice();
     this.hash = from.hash;
     this.size = from.size;
   }
 
   read(pa: number): bigint {
-    return this.frames.get(frameOf(pa))?.get(pa) ?? 0n;
+    const base = frameOf(pa);
+    return this.buckets[bucketOf(base)]?.get(base)?.get(pa) ?? 0n;
+  }
+
+  /** The bucket at index b, writable (copied once per draft). */
+  private bucketForWrite(b: number): Map<number, Frame> {
+    let bucket = this.buckets[b] as Map<number, Frame> | undefined;
+    if (bucket === undefined || !this.copied.includes(bucket)) {
+      bucket = new Map(bucket ?? []);
+      this.buckets[b] = bucket;
+      this.copied.push(bucket);
+    }
+    return bucket;
   }
 
   write(pa: number, value: bigint): void {
     const old = this.read(pa);
     if (old === value) return;
     const base = frameOf(pa);
-    let frame = this.frames.get(base) as Map<number, bigint> | undefined;
-    if (frame === undefined || !this.copied.has(base)) {
+    const bucket = this.bucketForWrite(bucketOf(base));
+    let frame = bucket.get(base) as Map<number, bigint> | undefined;
+    if (frame === undefined || !this.copied.includes(frame)) {
       frame = new Map(frame ?? []);
-      this.frames.set(base, frame);
-      this.copied.add(base);
+      bucket.set(base, frame);
+      this.copied.push(frame);
     }
     if (old !== 0n) {
       this.hash ^= wordHash(pa, old);
@@ -50,7 +78,7 @@ class Draft {
     }
     if (value === 0n) {
       frame.delete(pa);
-      if (frame.size === 0) this.frames.delete(base);
+      if (frame.size === 0) bucket.delete(base);
     } else {
       frame.set(pa, value);
       this.hash ^= wordHash(pa, value);
@@ -59,10 +87,26 @@ class Draft {
   }
 }
 
+const NO_BUCKETS: readonly (Bucket | undefined)[] = Object.freeze(new Array<Bucket | undefined>(BUCKETS).fill(undefined));
+
+function sameFrame(a: Frame, b: Frame | undefined): boolean {
+  if (a === b) return true;
+  if (b === undefined || a.size !== b.size) return false;
+  for (const [pa, value] of a) if (b.get(pa) !== value) return false;
+  return true;
+}
+
+function sameBucket(a: Bucket | undefined, b: Bucket | undefined): boolean {
+  if (a === b) return true;
+  if ((a?.size ?? 0) !== (b?.size ?? 0)) return false;
+  for (const [base, frame] of a ?? []) if (!sameFrame(frame, b?.get(base))) return false;
+  return true;
+}
+
 export class PhysicalMemory {
   private constructor(
-    /** Frame base -> the non-zero words of that frame. Never mutated once the memory exists. */
-    readonly frameIndex: ReadonlyMap<number, Frame>,
+    /** Frames by bucket (bucketOf). Never mutated once the memory exists. */
+    readonly buckets: readonly (Bucket | undefined)[],
     /** XOR of wordHash over the non-zero words: equal memories have equal hashes. */
     readonly hash: number,
     /** Number of non-zero words. */
@@ -70,7 +114,7 @@ export class PhysicalMemory {
   ) {}
 
   static empty(): PhysicalMemory {
-    return new PhysicalMemory(new Map(), 0, 0);
+    return new PhysicalMemory(NO_BUCKETS, 0, 0);
   }
 
   static fromWords(words: Iterable<readonly [number, bigint]>): PhysicalMemory {
@@ -80,11 +124,12 @@ export class PhysicalMemory {
   }
 
   private static of(draft: Draft): PhysicalMemory {
-    return new PhysicalMemory(draft.frames, draft.hash, draft.size);
+    return new PhysicalMemory(draft.buckets, draft.hash, draft.size);
   }
 
   readWord(pa: number): bigint {
-    return this.frameIndex.get(frameOf(pa))?.get(pa) ?? 0n;
+    const base = frameOf(pa);
+    return this.buckets[bucketOf(base)]?.get(base)?.get(pa) ?? 0n;
   }
 
   writeWord(pa: number, value: bigint): PhysicalMemory {
@@ -113,32 +158,44 @@ export class PhysicalMemory {
 
   /** Sets the given bits in a word (the processor's locked OR of accessed and dirty flags). */
   setBits(pa: number, bits: bigint): PhysicalMemory {
-    const old = this.readWord(pa);
-    return (old & bits) === bits ? this : this.writeWord(pa, old | bits);
+    return this.setBitsAll([{ pa, bits }]);
+  }
+
+  /** setBits for each update, as one new memory (or this one, if every bit was set already). */
+  setBitsAll(updates: readonly { readonly pa: number; readonly bits: bigint }[]): PhysicalMemory {
+    let draft: Draft | null = null;
+    for (const { pa, bits } of updates) {
+      const old = draft === null ? this.readWord(pa) : draft.read(pa);
+      if ((old & bits) === bits) continue;
+      draft ??= new Draft(this);
+      draft.write(pa, old | bits);
+    }
+    return draft === null ? this : PhysicalMemory.of(draft);
   }
 
   /** The non-zero words of the 4 KiB frame at `base`, in no particular order. */
   wordsOfFrame(base: number): Iterable<bigint> {
-    return this.frameIndex.get(base)?.values() ?? [];
+    return this.buckets[bucketOf(base)]?.get(base)?.values() ?? [];
+  }
+
+  /** Whether the 4 KiB frame at `base` is the same object in both memories (so certainly the same). */
+  sharesFrame(other: PhysicalMemory, base: number): boolean {
+    const b = bucketOf(base);
+    return this.buckets[b]?.get(base) === other.buckets[b]?.get(base);
   }
 
   /** Non-zero words sorted by physical address. */
   entries(): Array<[number, bigint]> {
     const out: Array<[number, bigint]> = [];
-    for (const frame of this.frameIndex.values()) for (const entry of frame) out.push(entry);
+    for (const bucket of this.buckets) for (const frame of bucket?.values() ?? []) for (const entry of frame) out.push(entry);
     return out.sort((a, b) => a[0] - b[0]);
   }
 
-  /** Same contents. Frames shared between the two memories (the usual case) are not compared word by word. */
+  /** Same contents. Buckets and frames shared between the two memories (the usual case) are not compared. */
   equals(other: PhysicalMemory): boolean {
     if (this === other) return true;
-    if (this.hash !== other.hash || this.size !== other.size || this.frameIndex.size !== other.frameIndex.size) return false;
-    for (const [base, frame] of this.frameIndex) {
-      const theirs = other.frameIndex.get(base);
-      if (theirs === frame) continue;
-      if (theirs === undefined || theirs.size !== frame.size) return false;
-      for (const [pa, value] of frame) if (theirs.get(pa) !== value) return false;
-    }
+    if (this.hash !== other.hash || this.size !== other.size) return false;
+    for (let b = 0; b < BUCKETS; b++) if (!sameBucket(this.buckets[b], other.buckets[b])) return false;
     return true;
   }
 }

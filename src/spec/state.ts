@@ -34,6 +34,15 @@ export interface SpecState {
    * able to say whether it did: after a faulting walk, or an access that may have used a stale entry.
    */
   readonly maySet: ReadonlyMap<number, bigint>;
+  /**
+   * The frames of the current context's paging structures (paging-structures.ts), filled when first
+   * needed; shared by the states whose structures are the same. Derived data: not part of equality.
+   */
+  readonly structures: StructureCache;
+}
+
+export interface StructureCache {
+  frames: ReadonlySet<number> | null;
 }
 
 export const bitOf = (value: number, position: number): boolean => ((value >>> position) & 1) === 1;
@@ -104,5 +113,6 @@ export function initialState(trace: Trace): SpecState {
     events: [],
     seq: 0,
     maySet: new Map(),
+    structures: { frames: null },
   };
 }

@@ -32,24 +32,31 @@ export function outcomes(s: SpecState, step: Step): Outcome[] {
   }
 }
 
-function mergeBits(into: Map<number, bigint>, updates: readonly BitUpdate[]): void {
-  for (const u of updates) into.set(u.pa, (into.get(u.pa) ?? 0n) | u.bits);
+/**
+ * The uncertain bits after a step: copied only if the step changes them. Most steps do not, and the map
+ * grows with every entry a faulting or cached walk touched, so copying it on every step was quadratic.
+ */
+function nextMaySet(s: SpecState, e: Effects, extra: readonly BitUpdate[]): ReadonlyMap<number, bigint> {
+  let out: Map<number, bigint> | null = null;
+  const writable = (): Map<number, bigint> => (out ??= new Map(s.maySet));
+  // A write of a word's low byte replaces whatever accessed/dirty bits the processor may have set.
+  if (e.writes !== null) for (const pa of e.writes.pas) if (pa % 8 === 0 && s.maySet.has(pa)) writable().delete(pa);
+  for (const updates of [e.maySet, extra])
+    for (const u of updates) {
+      const old = (out ?? s.maySet).get(u.pa) ?? 0n;
+      if ((old | u.bits) !== old) writable().set(u.pa, old | u.bits);
+    }
+  return out ?? s.maySet;
 }
 
 function changesContext(e: Effects): boolean {
   return e.writes !== null || e.registers !== null || e.pdptes !== null || e.stage2 !== null;
 }
 
-/** Paging-structure frames of a state's context, computed once per state (a state never changes). */
-const knownTables = new WeakMap<SpecState, ReadonlySet<number>>();
-
+/** Paging-structure frames of a state's context, computed once for all states that share them. */
 function tablesOf(s: SpecState, ctx: PagingContext): ReadonlySet<number> {
-  let frames = knownTables.get(s);
-  if (frames === undefined) {
-    frames = tableFrames(s.memory, ctx);
-    knownTables.set(s, frames);
-  }
-  return frames;
+  s.structures.frames ??= tableFrames(s.memory, ctx);
+  return s.structures.frames;
 }
 
 /** The effects change memory outside the paging structures only: every translation stays as it was. */
@@ -80,7 +87,7 @@ export function apply(s: SpecState, e: Effects, extraMaySet: readonly BitUpdate[
   const ctx = pagingContext(s);
   const dataOnly = ctx !== null && changesDataOnly(s, ctx, e);
   if (ctx !== null && changesContext(e)) {
-    const ended: Epoch = { memory: s.memory, paging: ctx, endedAt: seq };
+    const ended: Epoch = { memory: s.memory, paging: ctx, endedAt: seq, translations: new Map() };
     // An epoch that translates exactly as the one ending now is dominated by it: it ended earlier, so
     // every invalidation that spares it spares the new one too.
     epochs = lastEpochIsCurrent ? [...epochs.slice(0, -1), ended] : [...epochs, ended];
@@ -100,18 +107,11 @@ export function apply(s: SpecState, e: Effects, extraMaySet: readonly BitUpdate[
   ({ epochs, events } = prune(epochs, events));
   if (epochs.length === 0 || epochs[epochs.length - 1] !== before[before.length - 1]) lastEpochIsCurrent = false;
 
-  let memory = s.memory;
-  for (const u of e.setBits) memory = memory.setBits(u.pa, u.bits);
-  const maySet = new Map(s.maySet);
-  if (e.writes !== null) {
-    memory = memory.writeBytes(e.writes.pas, e.writes.bytes);
-    // A write of a word's low byte replaces whatever accessed/dirty bits the processor may have set.
-    for (const pa of e.writes.pas) if (pa % 8 === 0) maySet.delete(pa);
-  }
-  mergeBits(maySet, e.maySet);
-  mergeBits(maySet, extraMaySet);
+  let memory = s.memory.setBitsAll(e.setBits);
+  if (e.writes !== null) memory = memory.writeBytes(e.writes.pas, e.writes.bytes);
+  const maySet = nextMaySet(s, e, extraMaySet);
 
-  const next: SpecState = {
+  return {
     ...s,
     memory,
     registers: e.registers ?? s.registers,
@@ -123,11 +123,9 @@ export function apply(s: SpecState, e: Effects, extraMaySet: readonly BitUpdate[
     events,
     seq,
     maySet,
+    // Accessed/dirty updates and writes outside the structures leave them where they were.
+    structures: ctx !== null && (dataOnly || !changesContext(e)) ? s.structures : { frames: null },
   };
-  // Accessed/dirty updates and writes outside the structures leave them where they were.
-  const frames = knownTables.get(s);
-  if (frames !== undefined && ctx !== null && (dataOnly || !changesContext(e))) knownTables.set(next, frames);
-  return next;
 }
 
 /** The states a step may lead to, given the outcomes that matched the machine's observation. */
