@@ -72,6 +72,21 @@ describe('paging off', () => {
     expect(cpu.load(0x2000, 8, false)).toBe(true);
     expect([cpu.valueLo, cpu.valueHi]).toEqual([0x89abcdef, 0x01234567]);
   });
+
+  it('writePhys32 and readPhys32 split an access that straddles a frame, little-endian', () => {
+    const cpu = createReferenceProcessor({});
+    cpu.writePhys32(0x1ffe, 0x44332211);
+    expect(cpu.readPhys32(0x1ffe)).toBe(0x44332211);
+    expect(cpu.readPhys32(0x1ffc) >>> 16).toBe(0x2211);
+    expect(cpu.readPhys32(0x2000)).toBe(0x4433);
+    // zero bytes into frames never written change nothing and allocate nothing
+    cpu.writePhys32(0x3ffe, 0);
+    expect(cpu.readPhys32(0x3ffe)).toBe(0);
+    expect(cpu.dumpMemory()).toEqual([
+      { pa: 0x1ff8, value: '0x2211000000000000' },
+      { pa: 0x2000, value: '0x4433' },
+    ]);
+  });
 });
 
 describe('PDPTE registers', () => {

@@ -102,6 +102,19 @@ describe('32-bit paging on the reference machine', () => {
     expect((await run(t)).observations.at(-1)).toEqual(value(2));
   });
 
+  it('INVLPG in the upper half of a 4 MiB page at linear 0 removes its cached lower half (TLB set 0, way 0)', async () => {
+    // The PDE of linear 0 is the low half of the word at 0x2000; it moves to frame 0x01400000. The load at 8
+    // caches the lower 2 MiB half in the first slot of the 2 MiB array; INVLPG of an address in the upper
+    // half must remove it all the same (SDM 4.10.4.1: every entry for the page).
+    const t = trace((b) => b.map4m(0, 0x01000000), [[0x01000000 + 8, 1], [0x01400000 + 8, 2]], [
+      load(8),
+      writeEntry(0x2000, 0x01400000 | 0xe7),
+      { op: 'invlpg', va: 0x00201000 },
+      load(8),
+    ]);
+    expect((await run(t)).observations).toEqual([value(1), { kind: 'done' }, { kind: 'done' }, value(2)]);
+  });
+
   it('a change of CR4.PSE flushes every translation, global ones included', async () => {
     // The PTE of 0x1000 is the high half of the word at TABLES.
     const t = trace((b) => b.map4k(0x00001000, 0x7000, { global: true }), [[0x7000, 1], [0x8000, 2]], [

@@ -41,6 +41,28 @@ describe('SparseRam', () => {
     expect(ram.read32(0x100)).toBe(0xabcd33ee);
   });
 
+  it('is little-endian byte by byte in a frame other than frame 0 (above 4 GiB)', () => {
+    const ram = new SparseRam(36);
+    const pa = 5 * GiB + 0x100;
+    ram.write32(pa, 0x11223344);
+    expect([0, 1, 2, 3].map((i) => ram.read8(pa + i))).toEqual([0x44, 0x33, 0x22, 0x11]);
+    ram.write8(pa + 1, 0xee);
+    ram.write8(pa + 3, 0);
+    expect(ram.read32(pa)).toBe(0x0022ee44);
+    expect(ram.read32(pa - 4 * GiB)).toBe(0);
+    expect(ram.allocatedFrames).toBe(1);
+  });
+
+  it('does not allocate a frame to write a zero byte into it', () => {
+    const ram = new SparseRam(36);
+    ram.write8(5 * GiB + 0x2001, 0);
+    expect(ram.read8(5 * GiB + 0x2001)).toBe(0);
+    expect(ram.allocatedFrames).toBe(0);
+    ram.write8(5 * GiB + 0x2001, 0x5a);
+    expect(ram.allocatedFrames).toBe(1);
+    expect(ram.read32(5 * GiB + 0x2000)).toBe(0x5a00);
+  });
+
   it('addresses up to 2^52 at MAXPHYADDR 52', () => {
     const ram = new SparseRam(52);
     const top = 2 ** 52 - 8;

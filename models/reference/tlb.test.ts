@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Tlb, TLB_FLAG } from './tlb.ts';
+import { DEFAULT_TLB_GEOMETRY, Tlb, TLB_FLAG } from './tlb.ts';
 
 const MiB = 2 ** 20;
 
@@ -64,6 +64,38 @@ describe('Tlb', () => {
     expect(tlb.fill(0x3000, false, 4, 0)).toBe(a);
     expect(tlb.fill(0x4000, false, 5, 0)).toBe(b);
     expect(tlb.entries().map((e) => e.va).sort()).toEqual([0x3000, 0x4000]);
+  });
+
+  it('replaces 2 MiB entries round-robin within their set, leaving the other set alone', () => {
+    const tlb = new Tlb({ smallSets: 1, smallWays: 1, largeSets: 2, largeWays: 2 });
+    // pages 1, 3, 5, 7 (odd va >>> 21) share set 1; page 0 is in set 0
+    const other = tlb.fill(0x00000000, true, 0, 0);
+    const a = tlb.fill(0x00200000, true, 512, 0);
+    const b = tlb.fill(0x00600000, true, 1536, 0);
+    expect(b).not.toBe(a);
+    expect(tlb.lookupLarge(0x00200000)).toBe(a);
+    expect(tlb.lookupLarge(0x00600000)).toBe(b);
+    expect(tlb.fill(0x00a00000, true, 2560, 0)).toBe(a);
+    expect(tlb.fill(0x00e00000, true, 3584, 0)).toBe(b);
+    expect(tlb.fill(0x01200000, true, 4608, 0)).toBe(a);
+    expect(tlb.lookupLarge(0x01200000)).toBe(a);
+    expect(tlb.lookupLarge(0x00e00000)).toBe(b);
+    expect(tlb.lookupLarge(0x00000000)).toBe(other);
+    expect(tlb.entries().map((e) => [e.va, e.frame]).sort((x, y) => x[0]! - y[0]!)).toEqual([
+      [0x00000000, 0],
+      [0x00e00000, 3584],
+      [0x01200000, 4608],
+    ]);
+  });
+
+  it('holds a 2 MiB entry in every way of every set of the default geometry', () => {
+    const tlb = new Tlb();
+    const { largeSets, largeWays } = DEFAULT_TLB_GEOMETRY;
+    const pages = Array.from({ length: largeSets * largeWays }, (_, page) => page);
+    const slots = pages.map((page) => tlb.fill(page * 2 * MiB, true, page * 512, 0));
+    expect(new Set(slots).size).toBe(pages.length);
+    for (const page of pages) expect(tlb.lookupLarge(page * 2 * MiB + 0x1234)).toBe(slots[page]);
+    expect(tlb.entries().filter((e) => e.large)).toHaveLength(pages.length);
   });
 
   it('rejects a geometry whose set count is not a power of two', () => {
