@@ -392,3 +392,99 @@ describe('TLB invalidation', () => {
     expect(cpu.tlb.entries()).toHaveLength(1);
   });
 });
+
+describe('registers and physical accesses', () => {
+  it('reads back EFER as written, like CR0, CR3 and CR4', () => {
+    const cpu = createReferenceProcessor({});
+    expect(cpu.efer).toBe(0);
+    cpu.writeEfer(NXE);
+    expect(cpu.efer).toBe(NXE);
+    expect(cpu.movCr4(PAE)).toBe(true);
+    expect(cpu.cr4).toBe(PAE);
+  });
+
+  it('readPhys32 across a frame boundary reads exactly the four bytes at pa', () => {
+    const cpu = createReferenceProcessor({});
+    cpu.writePhys32(0x1ffc, 0x22110000);
+    cpu.writePhys32(0x2000, 0xddccbbaa);
+    expect(cpu.readPhys32(0x1ffe)).toBe(0xbbaa2211);
+    expect(cpu.readPhys32(0x1fff)).toBe(0xccbbaa22);
+  });
+});
+
+/**
+ * The reference's own TLB policy, beyond what the SDM requires (the specification also accepts a TLB that
+ * caches less or invalidates more): what it keeps, and that it never holds two entries for one address.
+ */
+describe('TLB policy of the reference', () => {
+  const repoint = (cpu: ReferenceProcessor, entryPa: number, frame: number): void => {
+    cpu.writePhys32(entryPa, ((lo(cpu, entryPa) & 0xfff) | frame) >>> 0);
+  };
+
+  it('a MOV to CR0 or CR4 that changes no paging-mode bit keeps every translation', () => {
+    const { cpu, b } = paged((b) => b.map4k(0x5000, 0x7000));
+    cpu.writePhys32(0x7000, 1);
+    expect(loadValue(cpu, 0x5000)).toBe(1);
+    repoint(cpu, b.pteAddress(0x5000), 0x9000);
+    expect(cpu.movCr0(PG | WP)).toBe(true); // WP only
+    expect(loadValue(cpu, 0x5000)).toBe(1);
+    expect(cpu.movCr4(PAE | (1 << 9))).toBe(true); // OSFXSR only
+    expect(loadValue(cpu, 0x5000)).toBe(1);
+  });
+
+  it('serves a hit in the first slot of either array without a walk (A cleared in memory stays clear)', () => {
+    const { cpu, b } = paged((b) => b.map4k(0, 0x7000).map2m(0x40000000, 0x00a00000));
+    const pte = b.pteAddress(0);
+    const pde = b.pdeAddress(0x40000000);
+    expect(loadValue(cpu, 0)).toBe(0); // 4 KiB set 0, way 0; the frame was never written
+    expect(loadValue(cpu, 0x40000000)).toBe(0); // 2 MiB set 0, way 0
+    expect(cpu.tlb.lookupSmall(0)).toBe(0);
+    expect(cpu.tlb.lookupLarge(0x40000000)).toBe(0);
+    cpu.writePhys32(pte, lo(cpu, pte) & ~bit(BIT.A));
+    cpu.writePhys32(pde, lo(cpu, pde) & ~bit(BIT.A));
+    expect(loadValue(cpu, 4)).toBe(0);
+    expect(loadValue(cpu, 0x40000004)).toBe(0);
+    expect(lo(cpu, pte) & bit(BIT.A)).toBe(0);
+    expect(lo(cpu, pde) & bit(BIT.A)).toBe(0);
+  });
+
+  it('INVLPG of a 4 KiB-mapped address keeps the other 4 KiB entries of its 2 MiB region (PAE)', () => {
+    const { cpu, b } = paged((b) => b.map4k(0x5000, 0x7000).map4k(0x6000, 0x8000));
+    cpu.writePhys32(0x8000, 2);
+    expect(loadValue(cpu, 0x5000) + loadValue(cpu, 0x6000)).toBe(2);
+    repoint(cpu, b.pteAddress(0x6000), 0x9000);
+    cpu.invlpg(0x5000);
+    expect(loadValue(cpu, 0x6000)).toBe(2);
+  });
+
+  it('under PAE, INVLPG and a #PF keep the 2 MiB entry of the other half of a 4 MiB region', () => {
+    const { cpu, b } = paged((b) => b.map2m(0x00400000, 0x00a00000));
+    cpu.writePhys32(0x00a00000, 1);
+    expect(loadValue(cpu, 0x00400000)).toBe(1);
+    repoint(cpu, b.pdeAddress(0x00400000), 0x00c00000);
+    cpu.invlpg(0x00600000); // 0x00400000 ^ 2 MiB: a 32-bit 4 MiB page would span both
+    expect(loadValue(cpu, 0x00400000)).toBe(1);
+    expect(cpu.load(0x00600000, 4, false)).toBe(false); // not present: #PF at the other half
+    expect(loadValue(cpu, 0x00400000)).toBe(1);
+  });
+
+  it('a store that re-walks to set D replaces the cached entry for va, also when the page size changed', () => {
+    const { cpu, b } = paged((b) => b.map4k(0x00600000, 0x7000));
+    expect(loadValue(cpu, 0x00600000)).toBe(0); // a 4 KiB entry without D
+    // the PDE becomes a 2 MiB page without INVLPG; the store's hit is refused (D unknown), the walk finds 2 MiB
+    cpu.writePhys32(b.pdeAddress(0x00600000), 0x00a00000 | bit(BIT.P) | bit(BIT.RW) | bit(BIT.PS));
+    expect(cpu.store(0x00600000, 4, 5, 0, false)).toBe(true);
+    expect(cpu.readPhys32(0x00a00000)).toBe(5);
+    expect(cpu.tlb.entries()).toEqual([expect.objectContaining({ large: true, va: 0x00600000 })]);
+    expect(loadValue(cpu, 0x00600000)).toBe(5);
+  });
+
+  it('a straddling store that sets D refills each page in the next way of its set (round-robin)', () => {
+    const { cpu } = paged((b) => b.map4k(0x1000, 0x7000).map4k(0x2000, 0x8000));
+    expect(cpu.store(0x1ffe, 4, 0x44332211, 0, false)).toBe(true);
+    // each page was filled without D (way 0), then dropped and filled again with D (way 1)
+    expect(cpu.tlb.lookupSmall(0x1000)).toBe(1 * 4 + 1);
+    expect(cpu.tlb.lookupSmall(0x2000)).toBe(2 * 4 + 1);
+    expect(cpu.tlb.entries()).toHaveLength(2);
+  });
+});

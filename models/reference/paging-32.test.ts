@@ -115,6 +115,20 @@ describe('32-bit paging on the reference machine', () => {
     expect((await run(t)).observations).toEqual([value(1), { kind: 'done' }, { kind: 'done' }, value(2)]);
   });
 
+  it('INVLPG of a 4 KiB-mapped address keeps the other 4 KiB entries of its 4 MiB region (reference policy)', async () => {
+    // 0x6000's PTE moves to frame 0x9000 without its own INVLPG: the cached translation may stay, and the
+    // reference keeps it (dropping the region's 4 KiB entries is for an address that maps a 4 MiB page).
+    const b = new Paging32TableBuilder({ directory: DIRECTORY, tables: TABLES }).map4k(0x5000, 0x7000).map4k(0x6000, 0x8000);
+    const t = trace((b) => b.map4k(0x5000, 0x7000).map4k(0x6000, 0x8000), [[0x8000, 2]], [
+      load(0x5000),
+      load(0x6000),
+      writeEntry(b.pteAddress(0x6000), 0x9000 | 0x67),
+      { op: 'invlpg', va: 0x5000 },
+      load(0x6000),
+    ]);
+    expect((await run(t)).observations.at(-1)).toEqual(value(2));
+  });
+
   it('a change of CR4.PSE flushes every translation, global ones included', async () => {
     // The PTE of 0x1000 is the high half of the word at TABLES.
     const t = trace((b) => b.map4k(0x00001000, 0x7000, { global: true }), [[0x7000, 1], [0x8000, 2]], [
