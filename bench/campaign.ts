@@ -9,6 +9,7 @@
  * is reported too (equal for 1 and 2 workers means the workers do not get in each other's way), and the
  * load average at the start, to tell a loaded measurement from a slow campaign.
  */
+import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import type { CampaignProgress } from '../src/campaign/campaign-options.ts';
 import { runCampaign } from '../src/campaign/run-campaign.ts';
@@ -71,4 +72,20 @@ export async function campaignBenchmarks(): Promise<Record<string, number>> {
     'campaign.machine-ceiling-2-threads': ceiling,
     'campaign.speedup-of-ceiling': ceiling > 0 && one.casesPerSecond > 0 ? two.casesPerSecond / one.casesPerSecond / ceiling : 0,
   };
+}
+
+/**
+ * The campaign figures as xlatcheck runs (a process with V8's --single-threaded, bin/xlatcheck.js), and
+ * beside them the same measurement with V8's background threads on, named default-v8.
+ */
+export async function shippedCampaignBenchmarks(): Promise<Record<string, number>> {
+  const child = spawnSync(process.execPath, ['--single-threaded', '--import', 'tsx', new URL('./campaign-child.ts', import.meta.url).pathname], { encoding: 'utf8' });
+  const line = child.stdout.trim().split('\n').at(-1) ?? '';
+  if (child.status !== 0 || !line.startsWith('{')) throw new Error(`the campaign benchmark's process failed: ${child.stderr.trim().split('\n').at(-1) ?? ''}`);
+  const shipped = JSON.parse(line) as Record<string, number>;
+  const defaults = await campaignBenchmarks();
+  const renamed = Object.entries(defaults)
+    .filter(([k]) => /cases-per-second|speedup-2-workers/.test(k))
+    .map(([k, v]) => [k.replace('campaign.', 'campaign.default-v8.'), v] as const);
+  return { ...shipped, ...Object.fromEntries(renamed) };
 }

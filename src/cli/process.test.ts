@@ -12,6 +12,14 @@ const repo = join(import.meta.dirname, '..', '..');
 const bin = join(repo, 'bin', 'xlatcheck.js');
 
 describe('the xlatcheck process', () => {
+  it('runs as an executable through its shebang, with V8 single-threaded (bin/xlatcheck.js says why)', () => {
+    expect(readFileSync(bin, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env -S node --single-threaded');
+    const r = spawnSync(bin, ['list', 'properties'], { cwd: repo, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^translation +walk/);
+    expect(r.status).toBe(0);
+  });
+
   it('exits 2 with one line and no stack trace on bad input', () => {
     const r = spawnSync(process.execPath, [bin, 'fuzz', '--shard', '3/2'], { cwd: repo, encoding: 'utf8' });
     expect(r.stderr).toBe('xlatcheck: shard index must be from 1 to 2, got 3/2\n');
