@@ -156,12 +156,10 @@ export class PhysicalMemory {
     return PhysicalMemory.of(draft);
   }
 
-  /** Sets the given bits in a word (the processor's locked OR of accessed and dirty flags). */
-  setBits(pa: number, bits: bigint): PhysicalMemory {
-    return this.setBitsAll([{ pa, bits }]);
-  }
-
-  /** setBits for each update, as one new memory (or this one, if every bit was set already). */
+  /**
+   * Sets the given bits in each word (the processor's locked OR of accessed and dirty flags), as one new
+   * memory, or this one if every bit was set already.
+   */
   setBitsAll(updates: readonly { readonly pa: number; readonly bits: bigint }[]): PhysicalMemory {
     let draft: Draft | null = null;
     for (const { pa, bits } of updates) {

@@ -9,7 +9,6 @@
 import type { Epoch, Invalidation, InvalidationEvent } from './invalidation.ts';
 import type { PagingContext } from './walk.ts';
 import type { SpecState } from './state.ts';
-import type { Stage2 } from './stage2.ts';
 
 /** Equal states have equal fingerprints. */
 export function stateFingerprint(s: SpecState): string {
@@ -33,10 +32,6 @@ function sameMap<K, V>(a: ReadonlyMap<K, V>, b: ReadonlyMap<K, V>): boolean {
 
 const sameBigInts = (a: readonly bigint[], b: readonly bigint[]): boolean => sameList(a, b, (x, y) => x === y);
 
-function sameStage2(a: Stage2, b: Stage2): boolean {
-  return sameMap(a, b);
-}
-
 function samePaging(a: PagingContext, b: PagingContext): boolean {
   return (
     a === b ||
@@ -48,7 +43,7 @@ function samePaging(a: PagingContext, b: PagingContext): boolean {
       a.nxe === b.nxe &&
       a.pge === b.pge &&
       sameBigInts(a.pdptes, b.pdptes) &&
-      sameStage2(a.stage2, b.stage2))
+      sameMap(a.stage2, b.stage2))
   );
 }
 
@@ -78,7 +73,7 @@ export function sameState(a: SpecState, b: SpecState): boolean {
     a.pdptAddress === b.pdptAddress &&
     a.lastEpochIsCurrent === b.lastEpochIsCurrent &&
     sameBigInts(a.pdptes, b.pdptes) &&
-    sameStage2(a.stage2, b.stage2) &&
+    sameMap(a.stage2, b.stage2) &&
     sameMap(a.maySet, b.maySet) &&
     a.memory.equals(b.memory) &&
     sameList(a.events, b.events, sameEvent) &&
