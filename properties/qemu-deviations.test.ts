@@ -9,7 +9,7 @@ import { DOC, renderAdaptations } from '../models/qemu/deviations/render.ts';
 import { formatTrace } from '../src/machine/format.ts';
 import { deviationExample, KNOWN_QEMU_DEVIATIONS, knownDeviationOf, QemuMachine, qemuUnavailableReason } from '../models/qemu/index.ts';
 import { referenceMachine } from '../models/reference/index.ts';
-import { checkTrace } from '../src/machine/check.ts';
+import { checkTrace, type Divergence } from '../src/machine/check.ts';
 
 const unavailable = qemuUnavailableReason();
 const skipped = unavailable === null ? '' : ` (skipped: ${unavailable})`;
@@ -50,5 +50,17 @@ describe.each(KNOWN_QEMU_DEVIATIONS.map((k) => [k.id, k] as const))('known QEMU 
 describe('docs/qemu.md', () => {
   it('lists the adaptation kinds as the adapter counts them', () => {
     expect(readFileSync(DOC, 'utf8')).toContain(renderAdaptations());
+  });
+});
+
+describe('QEMU aborts', () => {
+  const example = deviationExample('qemu-tcg-abort-at-4gib-wrap');
+  const machineError = (explanation: string): Divergence => ({ kind: 'machine-error', stepIndex: null, step: null, observed: null, allowed: [], walks: [], memory: [], explanation });
+
+  it('bucket a machine error only when QEMU died of that assertion', () => {
+    const aborted = "machine qemu threw: QEMU crashed: it was killed by SIGABRT while running this trace; QEMU said: qemu-system-i386: ../../target/i386/tcg/translate.c:547: gen_update_eip_cur: Assertion `s->pc_save != -1' failed.";
+    expect(knownDeviationOf(example, machineError(aborted))?.id).toBe('qemu-tcg-abort-at-4gib-wrap');
+    expect(knownDeviationOf(example, machineError('machine qemu threw: QEMU hung: no exit within 15000 ms while running this trace'))).toBeNull();
+    expect(knownDeviationOf(example, machineError('machine qemu threw: QEMU crashed: it was killed by SIGSEGV while running this trace'))).toBeNull();
   });
 });

@@ -45,6 +45,8 @@ export interface KnownDeviation {
   readonly step: ((d: Divergence, facts: TraceFacts) => boolean) | null;
   /** Recognises a final-memory word; null when the deviation shows in steps only. */
   readonly word: ((m: MemoryDifference, facts: TraceFacts) => boolean) | null;
+  /** Recognises QEMU's own last words in a machine error (QEMU aborted); null for deviations in results. */
+  readonly crash: RegExp | null;
 }
 
 /** Most specific first: a divergence is bucketed under the first deviation that matches it. */
@@ -58,6 +60,7 @@ export const KNOWN_QEMU_DEVIATIONS: readonly KnownDeviation[] = [
       'qemu-system-i386 7.2 computes the address of a paging-structure entry in target-address width (32 bits on this target), so a walk through a directory or table above 4 GiB reads, and sets accessed flags in, the entry at that address modulo 4 GiB. Frames above 4 GiB are reached correctly; later QEMU releases compute these addresses in 64 bits.',
     step: (d) => readsHighStructure(d),
     word: (m, facts) => highStructureWord(m, facts),
+    crash: null,
   },
   {
     id: 'qemu-pse36-beyond-maxphyaddr',
@@ -68,6 +71,7 @@ export const KNOWN_QEMU_DEVIATIONS: readonly KnownDeviation[] = [
       "QEMU 7.2's walker checks only bit 21 of a 4 MiB PDE under 32-bit paging (its reserved mask there is 0x200000, not the MAXPHYADDR mask it applies to every other entry), so PDE bits 20:17 are taken as physical address bits 39:36: the access goes on, with the rights of the PDE, to an address beyond the emulated CPU's 36-bit physical space, which reads as 0 and drops writes.",
     step: (d, facts) => pse36BeyondMaxPhyAddr(d, facts),
     word: (m, facts) => pse36BeyondMaxPhyAddrWord(m, facts),
+    crash: null,
   },
   {
     id: 'qemu-no-pdpte-check',
@@ -77,6 +81,7 @@ export const KNOWN_QEMU_DEVIATIONS: readonly KnownDeviation[] = [
     qemu: 'QEMU has no PDPTE registers: a MOV to a control register never looks at the PDPTEs; a bad PDPTE shows only later, as a reserved-bit #PF of an access through it.',
     step: (d) => movWithoutPdpteCheck(d),
     word: null,
+    crash: null,
   },
   {
     id: 'qemu-pdpte-from-memory',
@@ -86,6 +91,7 @@ export const KNOWN_QEMU_DEVIATIONS: readonly KnownDeviation[] = [
     qemu: 'QEMU reads the PDPTE from memory at every page walk ("XXX: load them when cr3 is loaded?" in its walker), so an edit of the PDPT is visible at the next TLB miss.',
     step: (d, facts) => pdpteRegisterStale(d, facts),
     word: null,
+    crash: null,
   },
   {
     id: 'qemu-reserved-fault-without-p',
@@ -95,6 +101,7 @@ export const KNOWN_QEMU_DEVIATIONS: readonly KnownDeviation[] = [
     qemu: 'QEMU 7.2 builds the error code of a reserved-bit fault from the RSVD flag alone and never adds P.',
     step: (d) => reservedFaultWithoutP(d),
     word: null,
+    crash: null,
   },
   {
     id: 'qemu-fault-keeps-stale-entry',
@@ -104,6 +111,7 @@ export const KNOWN_QEMU_DEVIATIONS: readonly KnownDeviation[] = [
     qemu: 'QEMU raises the fault from a fresh walk made for the access type its TLB entry lacked (a store through an entry filled for loads, say) and leaves the entry in place, so a later access of the other type still uses the stale translation.',
     step: (d, facts) => staleAfterFault(d, facts),
     word: null,
+    crash: null,
   },
   {
     id: 'qemu-invlpg-inside-large-page',
@@ -114,6 +122,7 @@ export const KNOWN_QEMU_DEVIATIONS: readonly KnownDeviation[] = [
       'QEMU invalidates the 4 KiB page INVLPG names (and everything, when the address falls in a large page it filled from). A 4 KiB translation cached before the directory entry became a 2 MiB page (a 4 MiB page under 32-bit paging) survives. The specification counts it among the entries "for that page"; the SDM ties the footnote to entries for the large page, so this reading is stricter than the SDM requires.',
     step: (d, facts) => invlpgElsewhereInLargePage(d, facts),
     word: (m, facts) => invlpgElsewhereWord(m, facts),
+    crash: null,
   },
   {
     id: 'qemu-dirty-on-faulting-store',
@@ -123,6 +132,7 @@ export const KNOWN_QEMU_DEVIATIONS: readonly KnownDeviation[] = [
     qemu: 'QEMU translates the first page for writing (setting its accessed and dirty flags) before it translates the second, and does not undo it when the second faults. The SDM does not say whether a processor may do the same.',
     step: null,
     word: (m, facts) => dirtyWithoutWriteWord(m, facts),
+    crash: null,
   },
   {
     id: 'qemu-pdpte-accessed',
@@ -132,11 +142,24 @@ export const KNOWN_QEMU_DEVIATIONS: readonly KnownDeviation[] = [
     qemu: 'QEMU\'s walker reads the PDPTE like any other level and sets its bit 5 when it uses it; on real hardware the next MOV to CR3 would then raise #GP.',
     step: null,
     word: (m, facts) => pdpteAccessedWord(m, facts),
+    crash: null,
+  },
+  {
+    id: 'qemu-tcg-abort-at-4gib-wrap',
+    title: 'single-stepping an instruction that ends at linear address 0xFFFFFFFF aborts QEMU',
+    rule: 'SDM 3A, Single-Step Exception Condition (in the chapter on debug features): with EFLAGS.TF = 1 the processor raises a trap-class debug exception (#DB) after the instruction executes; here the instruction is the last byte of a flat 4 GiB code segment (SDM 1, 3.5: EIP holds the offset of the next instruction)',
+    departs: 'qemu',
+    qemu:
+      "The guest probes a fetch by jumping, with EFLAGS.TF set, to a one-byte instruction of the fetched page (guest.asm, probe_piece). When that byte is the last of the linear space (0xFFFFFFFF), QEMU 7.2's translator aborts with the assertion `s->pc_save != -1' in gen_update_eip_cur (target/i386/tcg/translate.c) instead of delivering the #DB with EIP = 0, for AAA, NOP and CLC alike; the same instruction one byte lower runs. The boot dies with SIGABRT: a machine-error finding, the trace's other steps unobserved.",
+    step: null,
+    word: null,
+    crash: /gen_update_eip_cur: Assertion `s->pc_save != -1' failed/,
   },
 ];
 
 /** The known deviation a divergence of QEMU on `trace` (an adapted trace) shows, or null. */
 export function knownDeviationOf(trace: Trace, divergence: Divergence): KnownDeviation | null {
+  if (divergence.kind === 'machine-error') return KNOWN_QEMU_DEVIATIONS.find((k) => k.crash?.test(divergence.explanation) === true) ?? null;
   const facts = new TraceFacts(trace);
   if (divergence.kind === 'observation') return KNOWN_QEMU_DEVIATIONS.find((k) => k.step?.(divergence, facts) === true) ?? null;
   if (divergence.kind !== 'final-memory' || divergence.memory.length === 0) return null;
