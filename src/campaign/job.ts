@@ -10,7 +10,9 @@ import type { AnyFamily } from '../properties/family.ts';
 import { findFamily } from '../properties/registry.ts';
 import type { ReplayRecord, ReplaySource } from '../report/campaign-report.ts';
 import { resolveMachine } from './machine-spec.ts';
-import { type CaseLimits, harnessError, type RunContext, type RunOutcome, runCase } from './run-case.ts';
+import type { Trace } from '../machine/trace.ts';
+import { batches, PrefetchingMachine } from './prefetching-machine.ts';
+import { type CaseLimits, generatedCase, harnessError, type RunContext, type RunOutcome, runCase } from './run-case.ts';
 import { StopFlag } from './stop-flag.ts';
 
 export type Job =
@@ -34,7 +36,14 @@ export interface ExecutorInit {
   readonly stopBuffer: SharedArrayBuffer;
 }
 
-export type JobExecutor = (job: Job) => Promise<JobResult>;
+export interface JobExecutor {
+  run(job: Job): Promise<JobResult>;
+  /**
+   * Runs the machine part of queued run jobs ahead, in one batch, when the machine runs batches (QEMU:
+   * one boot for many traces); each job's run() then finds its result. Does nothing otherwise.
+   */
+  prefetch(jobs: readonly Job[]): Promise<void>;
+}
 
 function familyNamed(name: string): AnyFamily {
   const family = findFamily(name);
@@ -64,8 +73,11 @@ async function replay(job: Extract<Job, { kind: 'replay' }>, ctx: RunContext, pr
 }
 
 export async function createJobExecutor(init: ExecutorInit): Promise<JobExecutor> {
-  const machine = await resolveMachine(init.machineSpec, init.cwd);
+  const resolved = await resolveMachine(init.machineSpec, init.cwd);
+  const prefetching = batches(resolved.walk) ? new PrefetchingMachine(resolved.walk) : null;
+  const machine = prefetching === null ? resolved : { ...resolved, walk: prefetching };
   const families = new Map(init.properties.map((name) => [name, familyNamed(name)]));
+  const familyOf = (name: string): AnyFamily => families.get(name) ?? familyNamed(name);
   const ctx: RunContext = {
     campaignSeed: init.campaignSeed,
     machine,
@@ -73,9 +85,21 @@ export async function createJobExecutor(init: ExecutorInit): Promise<JobExecutor
     limits: init.limits,
     stop: new StopFlag(init.stopBuffer),
   };
-  return async (job) => {
-    if (job.kind === 'replay') return replay(job, ctx, init.properties);
-    const family = families.get(job.property) ?? familyNamed(job.property);
-    return { kind: 'run', outcome: await runCase(family, job.index, ctx) };
+  return {
+    async run(job) {
+      if (job.kind === 'replay') return replay(job, ctx, init.properties);
+      return { kind: 'run', outcome: await runCase(familyOf(job.property), job.index, ctx) };
+    },
+    async prefetch(jobs) {
+      if (prefetching === null) return;
+      const traces: Trace[] = [];
+      for (const job of jobs) {
+        if (job.kind !== 'run') continue;
+        const family = familyOf(job.property);
+        const trace = family.walkTrace?.(machine, generatedCase(family, init.campaignSeed, job.index)) ?? null;
+        if (trace !== null) traces.push(trace);
+      }
+      if (traces.length > 1) await prefetching.prefetch(traces);
+    },
   };
 }

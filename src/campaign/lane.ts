@@ -46,7 +46,7 @@ export class InProcessLane implements Lane {
       this.abandon = resolve;
       timer = setTimeout(() => resolve({ kind: 'lost', reason: 'timeout', message: `no answer within ${timeoutMs} ms` }), timeoutMs);
     });
-    const done = executor(job).catch((error: unknown): LaneResult => ({ kind: 'lost', reason: 'crash', message: error instanceof Error ? error.message : String(error) }));
+    const done = executor.run(job).catch((error: unknown): LaneResult => ({ kind: 'lost', reason: 'crash', message: error instanceof Error ? error.message : String(error) }));
     try {
       return await Promise.race([done, lost]);
     } finally {

@@ -19,13 +19,17 @@ interface Pending {
 }
 
 export class ThreadLane implements Lane {
-  /** Jobs in flight per worker: one running, one waiting. */
-  readonly depth = 2;
+  /** Jobs in flight per worker by default: one running, one waiting. */
+  static readonly DEFAULT_DEPTH = 2;
   private worker: Promise<Worker> | null = null;
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
 
-  constructor(private readonly init: ExecutorInit) {}
+  /** `depth`: jobs in flight at the worker (more let a batching machine run them together). */
+  constructor(
+    private readonly init: ExecutorInit,
+    readonly depth: number = ThreadLane.DEFAULT_DEPTH,
+  ) {}
 
   async start(): Promise<void> {
     await this.ensureWorker();

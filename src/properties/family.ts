@@ -5,6 +5,7 @@
  */
 import type fc from 'fast-check';
 import type { Machine } from '../machine/machine.ts';
+import type { Trace } from '../machine/trace.ts';
 import type { OutcomeTags } from '../spec/outcome.ts';
 
 /** Everything a family may need from a machine under test; a machine offers the levels it implements. */
@@ -63,6 +64,11 @@ export interface Family<Case> {
   arbitrary(): fc.Arbitrary<Case>;
   /** Runs a case; never throws for machine misbehaviour (that is a divergence of kind machine-error). */
   check(machine: MachineUnderTest, c: Case): Promise<Verdict>;
+  /**
+   * Optional: the trace check() will run on the machine's walk-level contract for this case (adapted as
+   * the machine adapts it), so that a campaign can run the traces of several cases in one batch first.
+   */
+  walkTrace?(machine: MachineUnderTest, c: Case): Trace | null;
   /** Whether the machine offers what this family needs. */
   applies(machine: MachineUnderTest): boolean;
   /** A readable rendering of a case, for failing properties and findings. */

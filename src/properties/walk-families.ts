@@ -94,6 +94,7 @@ export function traceFamily(
         inconclusive,
       };
     },
+    walkTrace: (machine, trace) => (machine.walk === null ? null : (machine.walk.adapt?.(trace).trace ?? trace)),
     format: (trace) => formatTrace(trace),
     toJson: (trace) => trace,
     fromJson: (json) => validateTrace(json),
