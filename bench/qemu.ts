@@ -5,111 +5,66 @@
  *   qemu.accesses-per-second          accesses QEMU runs and reports back, long traces (about 4096
  *                                     steps) in batches, adapting, staging and reading back included
  *   qemu.checked-accesses-per-second  accesses run on QEMU and compared with the specification, on
- *                                     traces of up to a thousand steps (the specification's cost grows
- *                                     with the trace: it keeps memory as immutable maps)
- *   qemu.traces-per-second            default-size traces (what a campaign runs), checked
+ *                                     traces of up to a thousand steps, one worker thread per QEMU as
+ *                                     in a campaign (qemu-checked.ts)
+ *   qemu.traces-per-second            default-size traces (what a campaign runs), checked in this thread
+ *   qemu.campaign-cases-per-second    a whole campaign of the walk families (2 workers, batched)
  *   qemu.resident-mb                  the largest resident set of one QEMU while all this runs
  *
- * Split timings of the two access figures (milliseconds of their wall time): qemu.accesses-adapt-ms,
- * qemu.accesses-run-ms (runBatch: staging, QEMU, reading back, decoding), and the same for the checked
- * figure with qemu.checked-compare-ms (the specification's comparison). qemu.load-average-at-start is the
- * one-minute load average when the benchmark starts: the figures are wall-clock rates on a shared machine.
+ * Split timings (milliseconds of wall time): qemu.accesses-adapt-ms and qemu.accesses-run-ms (runBatch:
+ * staging, QEMU, reading back, decoding); for the checked figure, the slower worker's qemu.checked-adapt-ms,
+ * qemu.checked-wait-ms (waiting for QEMU) and qemu.checked-compare-ms (the specification's comparison).
+ * qemu.load-average-at-start is the one-minute load average when the benchmark starts: the figures are
+ * wall-clock rates on a shared machine.
  *
  * Traces are generated before the clock starts; generation is not QEMU's cost. Returns {} when QEMU is
  * not installed (the reason is printed).
  */
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import fc from 'fast-check';
-import { trackedPids } from '../models/qemu/child-registry.ts';
 import { QemuMachine, qemuUnavailableReason } from '../models/qemu/index.ts';
-import { familyTraceArbitraries } from '../src/arbitraries/index.ts';
 import { compare } from '../src/machine/check.ts';
 import { isAccessStep, type Trace } from '../src/machine/trace.ts';
+import { runCampaign } from '../src/campaign/run-campaign.ts';
+import { testCampaign } from '../src/campaign/test-options.ts';
+import { type CheckedShare, checkedAccessesPerSecond } from './qemu-checked.ts';
+import { peakResidentMb } from './qemu-resident.ts';
+import { sampleTraces } from './qemu-traces.ts';
 
 const PROCESSES = 2;
 
-/** A tracked child and its children: QEMU is the child of coreutils' timeout, or the child itself. */
-function qemuPids(): number[] {
-  return trackedPids().flatMap((pid) => {
-    try {
-      const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
-      return [pid, ...(children === '' ? [] : children.split(' ').map(Number))];
-    } catch {
-      return [pid];
-    }
-  });
-}
-
-/**
- * Samples the resident set of every QEMU this process runs while `body` runs; returns the largest, in MiB.
- * Only this process's QEMUs are looked at (through the child registry), not every process of the machine:
- * scanning /proc every 15 ms took the main thread about 2 ms each time, and counted other users' QEMUs.
- */
-async function peakResidentMb<T>(body: () => Promise<T>): Promise<{ value: T; mb: number }> {
-  let peakKiB = 0;
-  const sample = (): void => {
-    for (const pid of qemuPids()) {
-      try {
-        if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('/usr/libexec/qemu-system-i386')) continue;
-        const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-        if (hwm !== null) peakKiB = Math.max(peakKiB, Number(hwm[1]));
-      } catch {
-        // the process ended between the listing and the read
-      }
-    }
-  };
-  const timer = setInterval(sample, 15);
-  try {
-    const value = await body();
-    return { value, mb: peakKiB / 1024 };
-  } finally {
-    clearInterval(timer);
-  }
-}
-
 function seconds(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e9;
-}
-
-function sample(family: 'translation' | 'tlb-coherence', count: number, maxSteps: number, size: fc.Size): Trace[] {
-  const previous = fc.readConfigureGlobal();
-  fc.configureGlobal({ ...previous, baseSize: size });
-  try {
-    return fc.sample(familyTraceArbitraries[family]({ maxSteps }), { seed: 20261121, numRuns: count });
-  } finally {
-    fc.configureGlobal(previous);
-  }
 }
 
 const accessesOf = (traces: readonly Trace[]): number => traces.reduce((n, t) => n + t.steps.filter(isAccessStep).length, 0);
 
 async function bootsPerSecond(): Promise<number> {
   const machine = new QemuMachine({ processes: PROCESSES, tracesPerBoot: 1 });
-  const traces = sample('translation', 40, 4, 'small').map((t) => machine.adapt(t).trace);
+  const traces = sampleTraces('translation', 40, 4, 'small').map((t) => machine.adapt(t).trace);
   const start = process.hrtime.bigint();
   await machine.runBatch(traces);
   return machine.boots / seconds(start);
 }
 
-/** Accesses per second, and where the time went: adapting, running (staging, QEMU, reading back), checking. */
-async function accessesPerSecond(traces: readonly Trace[], check: boolean): Promise<{ rate: number; adaptMs: number; runMs: number; checkMs: number }> {
+/** Accesses QEMU runs per second, and where the time went: adapting, running (staging, QEMU, reading back). */
+async function accessesPerSecond(traces: readonly Trace[]): Promise<{ rate: number; adaptMs: number; runMs: number }> {
   const machine = new QemuMachine({ processes: PROCESSES, tracesPerBoot: 8 });
   const start = process.hrtime.bigint();
   const adapted = traces.map((t) => machine.adapt(t).trace);
   const adaptMs = seconds(start) * 1000;
-  const outcomes = await machine.runBatch(adapted);
-  const runMs = seconds(start) * 1000 - adaptMs;
-  if (check)
-    outcomes.forEach((o, i) => {
-      if (o.result !== null) compare(adapted[i] as Trace, o.result);
-    });
+  await machine.runBatch(adapted);
   const total = seconds(start);
-  return { rate: accessesOf(adapted) / total, adaptMs, runMs, checkMs: total * 1000 - adaptMs - runMs };
+  return { rate: accessesOf(adapted) / total, adaptMs, runMs: total * 1000 - adaptMs };
+}
+
+/** A campaign of the walk families on QEMU, as `xlatcheck fuzz --machine qemu` runs it (two workers). */
+async function campaignCasesPerSecond(): Promise<number> {
+  const r = await runCampaign(testCampaign({ machine: 'qemu', seed: 20261121, runs: 1200, workers: PROCESSES, maxFindings: 100_000 }));
+  return r.report.outcome.cases / (r.report.timing.elapsedMs / 1000);
 }
 
 async function campaignTraces(): Promise<number> {
-  const traces = [...sample('translation', 300, 24, 'small'), ...sample('tlb-coherence', 300, 24, 'small')];
+  const traces = [...sampleTraces('translation', 300, 24, 'small'), ...sampleTraces('tlb-coherence', 300, 24, 'small')];
   const machine = new QemuMachine({ processes: PROCESSES });
   const start = process.hrtime.bigint();
   const adapted = traces.map((t) => machine.adapt(t).trace);
@@ -127,25 +82,27 @@ export async function qemuBenchmarks(): Promise<Record<string, number>> {
     return {};
   }
   const load = loadavg()[0] as number;
-  const long = sample('translation', 16, 4096, 'xlarge');
-  const medium = sample('translation', 64, 1024, 'large');
+  const long = sampleTraces('translation', 16, 4096, 'xlarge');
   const { value, mb } = await peakResidentMb(async () => ({
     boots: await bootsPerSecond(),
-    accesses: await accessesPerSecond(long, false),
-    checked: await accessesPerSecond(medium, true),
+    accesses: await accessesPerSecond(long),
+    checked: await checkedAccessesPerSecond({ workers: PROCESSES, count: 64, maxSteps: 1024, tracesPerBoot: 8 }),
     traces: await campaignTraces(),
+    campaign: await campaignCasesPerSecond(),
   }));
+  const slowest = <K extends keyof CheckedShare>(key: K): number => Math.max(...value.checked.shares.map((x) => x[key] as number));
   return {
     'qemu.boots-per-second': value.boots,
     'qemu.accesses-per-second': value.accesses.rate,
     'qemu.accesses-adapt-ms': value.accesses.adaptMs,
     'qemu.accesses-run-ms': value.accesses.runMs,
     'qemu.checked-accesses-per-second': value.checked.rate,
-    'qemu.checked-adapt-ms': value.checked.adaptMs,
-    'qemu.checked-run-ms': value.checked.runMs,
-    'qemu.checked-compare-ms': value.checked.checkMs,
+    'qemu.checked-adapt-ms': slowest('adaptMs'),
+    'qemu.checked-wait-ms': slowest('waitMs'),
+    'qemu.checked-compare-ms': slowest('compareMs'),
     'qemu.load-average-at-start': load,
     'qemu.traces-per-second': value.traces,
-    'qemu.resident-mb': mb,
+    'qemu.campaign-cases-per-second': value.campaign,
+    'qemu.resident-mb': Math.max(mb, slowest('residentMb')),
   };
 }

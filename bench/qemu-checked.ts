@@ -1,0 +1,99 @@
+/**
+ * qemu.checked-accesses-per-second as a campaign gets it: one worker thread per QEMU, each running its
+ * share of the traces in batches and comparing a finished batch with the specification while its QEMU
+ * runs the next. Compared in one thread after every batch had run, the figure left a core idle for most
+ * of the comparison and the QEMUs idle for all of it.
+ *
+ * The clock starts when both workers have loaded their code and generated their traces, and stops when
+ * the last comparison ends: it covers adapting, staging, QEMU, reading back and the specification.
+ */
+import { Worker, type MessagePort } from 'node:worker_threads';
+import { QemuMachine } from '../models/qemu/index.ts';
+import { compare } from '../src/machine/check.ts';
+import { isAccessStep, type Trace } from '../src/machine/trace.ts';
+import { peakResidentMb } from './qemu-resident.ts';
+import { sampleTraces } from './qemu-traces.ts';
+
+/** What one worker checked and where its time went (milliseconds of its own wall time). */
+export interface CheckedShare {
+  readonly accesses: number;
+  readonly adaptMs: number;
+  /** Waiting for QEMU's batch after the previous comparison ended. */
+  readonly waitMs: number;
+  readonly compareMs: number;
+  readonly residentMb: number;
+  readonly errors: number;
+}
+
+export interface CheckedWork {
+  readonly worker: number;
+  readonly workers: number;
+  readonly count: number;
+  readonly maxSteps: number;
+  readonly tracesPerBoot: number;
+}
+
+const ms = (start: number): number => performance.now() - start;
+
+async function checkShare(traces: readonly Trace[], tracesPerBoot: number): Promise<Omit<CheckedShare, 'residentMb'>> {
+  const machine = new QemuMachine({ processes: 1, tracesPerBoot });
+  let t = performance.now();
+  const adapted = traces.map((x) => machine.adapt(x).trace);
+  const adaptMs = ms(t);
+  const groups: Trace[][] = [];
+  for (let i = 0; i < adapted.length; i += tracesPerBoot) groups.push(adapted.slice(i, i + tracesPerBoot));
+  let waitMs = 0;
+  let compareMs = 0;
+  let errors = 0;
+  let running = groups.length > 0 ? machine.runBatch(groups[0] as Trace[]) : null;
+  for (let g = 0; g < groups.length && running !== null; g++) {
+    t = performance.now();
+    const outcomes = await running;
+    waitMs += ms(t);
+    running = g + 1 < groups.length ? machine.runBatch(groups[g + 1] as Trace[]) : null;
+    t = performance.now();
+    outcomes.forEach((o, i) => {
+      if (o.result === null) errors++;
+      else compare((groups[g] as Trace[])[i] as Trace, o.result);
+    });
+    compareMs += ms(t);
+  }
+  const accesses = adapted.reduce((n, x) => n + x.steps.filter(isAccessStep).length, 0);
+  return { accesses, adaptMs, waitMs, compareMs, errors };
+}
+
+/** Worker side: generate this worker's traces, say ready, wait for the start, check, post the figures. */
+export async function checkedShare(work: CheckedWork, port: MessagePort | null): Promise<void> {
+  const all = sampleTraces('translation', work.count, work.maxSteps, 'large');
+  const mine = all.filter((_, i) => i % work.workers === work.worker);
+  port?.postMessage({ kind: 'ready' });
+  await new Promise((resolve) => port?.once('message', resolve));
+  const { value, mb } = await peakResidentMb(() => checkShare(mine, work.tracesPerBoot));
+  port?.postMessage({ kind: 'done', share: { ...value, residentMb: mb } satisfies CheckedShare });
+}
+
+/** Main side: runs the workers; returns the checked accesses per second and each worker's split. */
+export async function checkedAccessesPerSecond(work: Omit<CheckedWork, 'worker'>): Promise<{ rate: number; shares: CheckedShare[] }> {
+  const workers = Array.from({ length: work.workers }, (_, worker) => new Worker(new URL('./qemu-checked-worker.mjs', import.meta.url), { workerData: { ...work, worker }, execArgv: [] }));
+  const message = (w: Worker, kind: string): Promise<{ share?: CheckedShare }> =>
+    new Promise((resolve, reject) => {
+      const onMessage = (m: { kind: string; share?: CheckedShare }): void => {
+        if (m.kind !== kind) return;
+        w.off('message', onMessage);
+        resolve(m);
+      };
+      w.on('message', onMessage);
+      w.once('error', reject);
+    });
+  try {
+    await Promise.all(workers.map((w) => message(w, 'ready')));
+    const start = performance.now();
+    const done = workers.map((w) => message(w, 'done'));
+    for (const w of workers) w.postMessage('go');
+    const shares = (await Promise.all(done)).map((m) => m.share as CheckedShare);
+    const seconds = ms(start) / 1000;
+    return { rate: shares.reduce((n, s) => n + s.accesses, 0) / seconds, shares };
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * The QEMU benchmark's traces: a family's generated traces at a size, with a fixed seed, generated before
+ * any clock starts (generation is not QEMU's cost).
+ */
+import fc from 'fast-check';
+import { familyTraceArbitraries } from '../src/arbitraries/index.ts';
+import type { Trace } from '../src/machine/trace.ts';
+
+export function sampleTraces(family: 'translation' | 'tlb-coherence', count: number, maxSteps: number, size: fc.Size): Trace[] {
+  const previous = fc.readConfigureGlobal();
+  fc.configureGlobal({ ...previous, baseSize: size });
+  try {
+    return fc.sample(familyTraceArbitraries[family]({ maxSteps }), { seed: 20261121, numRuns: count });
+  } finally {
+    fc.configureGlobal(previous);
+  }
+}
