@@ -217,19 +217,29 @@ function completeAccess(
       },
     ];
   }
-  const memory = s.memory.setBitsAll(bits.setBits);
+  // The bytes as the load sees them: memory with the walk's own A/D updates laid over it (without
+  // building the updated memory, which apply() does once for the outcome that matches).
+  const bytes = pas.map((pa) => byteWithUpdates(s.memory, pa, bits.setBits));
   let value = 0n;
-  pas.forEach((pa, i) => {
-    value |= BigInt(memory.readByte(pa)) << BigInt(8 * i);
+  bytes.forEach((byte, i) => {
+    value |= BigInt(byte) << BigInt(8 * i);
   });
   // A load that reads an entry whose accessed/dirty bits the processor may or may not have set sees
   // either: each choice is an outcome, and seeing a bit set settles it.
-  return uncertainReadBits(s, pas, memory, bits.maySet).map((choice) => ({
+  return uncertainReadBits(s, pas, bytes, bits.maySet).map((choice) => ({
     observation: { kind: 'value', value: hexFromBigInt(value | choice.valueBits) },
     effects: { ...NO_EFFECTS, setBits: [...bits.setBits, ...choice.settled], maySet: bits.maySet },
     walks,
     tags: fullTags,
   }));
+}
+
+/** The byte at `pa` after `updates` (bits set in 8-byte words) are applied to `memory`. */
+function byteWithUpdates(memory: SpecState['memory'], pa: number, updates: readonly BitUpdate[]): number {
+  let byte = memory.readByte(pa);
+  const wordPa = pa - (pa % 8);
+  for (const u of updates) if (u.pa === wordPa) byte |= Number((u.bits >> BigInt((pa - wordPa) * 8)) & 0xffn);
+  return byte;
 }
 
 interface UncertainBit {
@@ -243,16 +253,18 @@ const MAX_ENUMERATED_BITS = 4;
 function uncertainReadBits(
   s: SpecState,
   pas: readonly number[],
-  memory: SpecState['memory'],
+  bytes: readonly number[],
   pending: readonly BitUpdate[],
 ): { valueBits: bigint; settled: BitUpdate[] }[] {
+  // Nothing uncertain anywhere (the common case): the load sees one value.
+  if (pending.length === 0 && s.maySet.size === 0) return [{ valueBits: 0n, settled: [] }];
   const mayOf = (wordPa: number): bigint =>
     pending.filter((u) => u.pa === wordPa).reduce((acc, u) => acc | u.bits, s.maySet.get(wordPa) ?? 0n);
   const bits: UncertainBit[] = [];
   pas.forEach((pa, i) => {
     const wordPa = pa - (pa % 8);
     const shift = BigInt((pa - wordPa) * 8);
-    const free = ((mayOf(wordPa) >> shift) & 0xffn) & ~BigInt(memory.readByte(pa));
+    const free = ((mayOf(wordPa) >> shift) & 0xffn) & ~BigInt(bytes[i] as number);
     for (let b = 0n; b < 8n; b++)
       if ((free >> b) & 1n) bits.push({ valueBit: 1n << (b + BigInt(8 * i)), update: { pa: wordPa, bits: 1n << (b + shift) } });
   });
