@@ -134,18 +134,18 @@ export function compare(trace: Trace, result: MachineResult): { divergence: Dive
     const step = trace.steps[i] as Step;
     const observed = result.observations[i] as Observation;
     const next: SpecState[] = [];
-    const allowed: Observation[] = [];
-    const walks: WalkTrace[] = [];
     for (const s of states) {
       const options = outcomes(s, step);
       const matched = options.filter((o) => observationsEqual(o.observation, observed));
-      allowed.push(...options.map((o) => o.observation));
-      walks.push(...options.flatMap((o) => o.walks));
       if (matched.length > 0 && next.length === 0) tags.push((matched[0] as (typeof matched)[0]).tags);
       next.push(...advance(s, matched));
     }
     if (next.length === 0 && bounded) return { divergence: null, tags, inconclusive: true };
     if (next.length === 0) {
+      // What was allowed is gathered only now: on every step that matches, it would be thrown away.
+      const options = states.flatMap((s) => outcomes(s, step));
+      const allowed = options.map((o) => o.observation);
+      const walks = options.flatMap((o) => o.walks);
       const allowedUnique = uniqueObservations(allowed);
       const walksShown = walks.slice(0, 6);
       return {
