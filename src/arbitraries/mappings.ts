@@ -10,7 +10,9 @@ import fc from 'fast-check';
 import { MAX_MAXPHYADDR, MIN_MAXPHYADDR, PAE_INDEX, PAGE_2M, PAGE_4K, PAGE_4M } from '../arch/entry-layout.ts';
 import { mergeWeights, reject, requireIntegerIn, requireOrdered } from './_internals/constraints.ts';
 import { DEFAULT_FRAME_WEIGHTS, FRAME_CHOICES, type FrameSpec, type FrameWeights, frameSpecArbitrary, type PlacedFrame, resolveFrame } from './_internals/frame-spec.ts';
-import { weightedBoolean, weightedConstant } from './_internals/weighted.ts';
+import { LinearOccupancy, linearNear, RELATIVE_LINEAR_SPECS, type RelativeLinearSpec, tableIndexArbitrary } from './_internals/linear-placement.ts';
+import { type FlagName, mappingFlagsArbitrary } from './_internals/mapping-flags.ts';
+import { weightedConstant } from './_internals/weighted.ts';
 
 /** Page sizes across the two paging modes: 4 KiB in both, 2 MiB under PAE, 4 MiB under 32-bit paging. */
 export type PageSize = '4k' | '2m' | '4m';
@@ -52,7 +54,7 @@ export interface MappingSet {
   readonly roots: readonly PageTableRoot[];
 }
 
-export type MappingFlag = 'writable' | 'user' | 'global' | 'executeDisable' | 'accessed' | 'dirty';
+export type MappingFlag = FlagName;
 
 export interface MappingSetConstraints {
   /** Fewest page-table roots, 1 to 3. Default 1. */
@@ -165,14 +167,7 @@ export function resolveMappingSetConstraints(c: MappingSetConstraints = {}, buil
 }
 
 /** Where a drawn mapping's linear page is: fresh indices, or relative to an earlier mapping. */
-type LinearSpec =
-  | { readonly kind: 'indices'; readonly pdpte: number; readonly pde: number; readonly pte: number }
-  /** The same linear page as an earlier mapping: across roots, one address translating differently. */
-  | { readonly kind: 'same-as'; readonly of: number }
-  /** The page right after an earlier mapping: accesses straddling into a mapped neighbour. */
-  | { readonly kind: 'next-to'; readonly of: number }
-  /** The same linear page on the same frame as an earlier mapping: memory shared between roots. */
-  | { readonly kind: 'shared'; readonly of: number };
+type LinearSpec = { readonly kind: 'indices'; readonly pdpte: number; readonly pde: number; readonly pte: number } | RelativeLinearSpec;
 
 interface RawMapping {
   readonly size: PageSize;
@@ -187,20 +182,12 @@ interface RawMappingSet {
   readonly roots: readonly (readonly RawMapping[])[];
 }
 
-/** A 9-bit table index biased to both ends of the table (the first and last entries are the telling ones). */
-const tableIndex = fc.oneof(
-  { withCrossShrink: true },
-  { arbitrary: fc.nat(3), weight: 3 },
-  { arbitrary: fc.integer({ min: PAE_INDEX.ENTRIES_PER_TABLE - 4, max: PAE_INDEX.ENTRIES_PER_TABLE - 1 }), weight: 1 },
-  { arbitrary: fc.nat(PAE_INDEX.ENTRIES_PER_TABLE - 1), weight: 2 },
-);
+const tableIndex = tableIndexArbitrary(PAE_INDEX.ENTRIES_PER_TABLE);
 
 const linearSpecArbitrary: fc.Arbitrary<LinearSpec> = fc.oneof(
   { withCrossShrink: true },
   { arbitrary: fc.record({ kind: fc.constant('indices' as const), pdpte: fc.nat(3), pde: tableIndex, pte: tableIndex }), weight: 6 },
-  { arbitrary: fc.record({ kind: fc.constant('same-as' as const), of: fc.nat(63) }), weight: 2 },
-  { arbitrary: fc.record({ kind: fc.constant('next-to' as const), of: fc.nat(63) }), weight: 1 },
-  { arbitrary: fc.record({ kind: fc.constant('shared' as const), of: fc.nat(63) }), weight: 2 },
+  ...RELATIVE_LINEAR_SPECS,
 );
 
 function maxPhyAddrArbitrary(c: ResolvedMappingSetConstraints): fc.Arbitrary<number> {
@@ -211,7 +198,6 @@ function maxPhyAddrArbitrary(c: ResolvedMappingSetConstraints): fc.Arbitrary<num
 }
 
 function rawMappingArbitrary(c: ResolvedMappingSetConstraints): fc.Arbitrary<RawMapping> {
-  const flag = (f: MappingFlag): fc.Arbitrary<boolean> => weightedBoolean(100 - c.flagPercent[f], c.flagPercent[f]);
   return fc.record({
     size: weightedConstant<PageSize>([
       ['4k', c.pageSizeWeights['4k']],
@@ -219,54 +205,17 @@ function rawMappingArbitrary(c: ResolvedMappingSetConstraints): fc.Arbitrary<Raw
     ]),
     linear: linearSpecArbitrary,
     frame: frameSpecArbitrary(c.frameWeights),
-    flags: fc.record({
-      // Readable counterexamples: supervisor, read-write, non-global, no XD, A/D clear.
-      user: flag('user'),
-      writable: weightedBoolean(c.flagPercent.writable, 100 - c.flagPercent.writable).map((readOnly) => !readOnly),
-      global: flag('global'),
-      executeDisable: flag('executeDisable'),
-      accessed: flag('accessed'),
-      dirty: flag('dirty'),
-    }),
+    flags: mappingFlagsArbitrary(c.flagPercent),
   });
 }
 
-const LINEAR_SPACE_BYTES = 2 ** 32;
-
 function linearOf(spec: LinearSpec, size: PageSize, earlier: readonly Mapping[]): number {
-  const bytes = PAGE_BYTES[size];
   if (spec.kind === 'indices') {
     const base = spec.pdpte * 2 ** PAE_INDEX.PDPTE_SHIFT + spec.pde * 2 ** PAE_INDEX.PDE_SHIFT;
     return size === '4k' ? base + spec.pte * 2 ** PAE_INDEX.PTE_SHIFT : base;
   }
   const ref = earlier[spec.of % Math.max(1, earlier.length)];
-  if (ref === undefined) return 0;
-  if (spec.kind === 'same-as' || spec.kind === 'shared') return ref.linear - (ref.linear % bytes);
-  const end = ref.linear + PAGE_BYTES[ref.size];
-  const next = size === '4k' ? end : end - (end % PAGE_2M) + (end % PAGE_2M === 0 ? 0 : PAGE_2M);
-  return next % LINEAR_SPACE_BYTES;
-}
-
-/** Which linear pages a root already maps: 4 KiB page numbers, 2 MiB region numbers, 4 KiB pages per region. */
-class LinearOccupancy {
-  private readonly small = new Set<number>();
-  private readonly large = new Set<number>();
-  private readonly smallPerRegion = new Map<number, number>();
-
-  tryClaim(linear: number, size: PageSize): boolean {
-    const region = Math.floor(linear / PAGE_2M);
-    if (this.large.has(region)) return false;
-    if (size === '2m') {
-      if ((this.smallPerRegion.get(region) ?? 0) > 0) return false;
-      this.large.add(region);
-      return true;
-    }
-    const page = Math.floor(linear / PAGE_4K);
-    if (this.small.has(page)) return false;
-    this.small.add(page);
-    this.smallPerRegion.set(region, (this.smallPerRegion.get(region) ?? 0) + 1);
-    return true;
-  }
+  return linearNear(spec, PAGE_BYTES[size], ref && { linear: ref.linear, bytes: PAGE_BYTES[ref.size] });
 }
 
 /** Resolves linear pages (dropping overlaps within a root) and frames, deterministically. */
@@ -274,11 +223,11 @@ function resolveMappingSet(raw: RawMappingSet): MappingSet {
   const placed: Mapping[] = [];
   const placedFrames: PlacedFrame[] = [];
   const roots = raw.roots.map((rawMappings): PageTableRoot => {
-    const occupancy = new LinearOccupancy();
+    const occupancy = new LinearOccupancy(PAGE_2M);
     const kept: Mapping[] = [];
     for (const r of rawMappings) {
       const linear = linearOf(r.linear, r.size, placed);
-      if (!occupancy.tryClaim(linear, r.size)) continue;
+      if (!occupancy.tryClaim(linear, r.size === '2m')) continue;
       const bytes = PAGE_BYTES[r.size];
       const frameSpec: FrameSpec = r.linear.kind === 'shared' ? { kind: 'alias', of: r.linear.of, sub: 0 } : r.frame;
       const frame = resolveFrame(frameSpec, bytes, raw.maxPhyAddr, placedFrames);

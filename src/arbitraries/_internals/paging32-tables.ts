@@ -15,8 +15,10 @@ import fc from 'fast-check';
 import { BIT, MAX_MAXPHYADDR, MIN_MAXPHYADDR, PAGE_4K, PAGE_4M, PAGING32 } from '../../arch/entry-layout.ts';
 import { type Mapping, PAGE_BYTES } from '../mappings.ts';
 import { type FrameSpec, type FrameWeights, frameSpecArbitrary, type PlacedFrame, resolveFrame } from './frame-spec.ts';
+import { LinearOccupancy, linearNear, RELATIVE_LINEAR_SPECS, type RelativeLinearSpec, tableIndexArbitrary } from './linear-placement.ts';
+import { mappingFlagsArbitrary } from './mapping-flags.ts';
 import { frameInRegion, isUsableFrame, LOW_TABLE_POOL } from './physical-layout.ts';
-import { weightedBoolean, weightedConstant } from './weighted.ts';
+import { weightedConstant } from './weighted.ts';
 
 export type PageSize32 = '4k' | '4m';
 
@@ -40,24 +42,15 @@ export interface MappingSet32Recipe {
 const FOUR_GIB = 2 ** 32;
 const bit = (b: number): number => 2 ** b;
 
-/** A 10-bit index biased to both ends of the table. */
-const tableIndex32 = fc.oneof(
-  { withCrossShrink: true },
-  { arbitrary: fc.nat(3), weight: 3 },
-  { arbitrary: fc.integer({ min: 1020, max: 1023 }), weight: 1 },
-  { arbitrary: fc.nat(1023), weight: 2 },
-);
+/** A 10-bit index (1024 4-byte entries to a table). */
+const tableIndex32 = tableIndexArbitrary(PAGING32.INDEX_MASK + 1);
 
-type LinearSpec32 =
-  | { readonly kind: 'indices'; readonly pde: number; readonly pte: number }
-  | { readonly kind: 'same-as' | 'next-to' | 'shared'; readonly of: number };
+type LinearSpec32 = { readonly kind: 'indices'; readonly pde: number; readonly pte: number } | RelativeLinearSpec;
 
 const linearSpec32: fc.Arbitrary<LinearSpec32> = fc.oneof(
   { withCrossShrink: true },
   { arbitrary: fc.record({ kind: fc.constant('indices' as const), pde: tableIndex32, pte: tableIndex32 }), weight: 6 },
-  { arbitrary: fc.record({ kind: fc.constant('same-as' as const), of: fc.nat(63) }), weight: 2 },
-  { arbitrary: fc.record({ kind: fc.constant('next-to' as const), of: fc.nat(63) }), weight: 1 },
-  { arbitrary: fc.record({ kind: fc.constant('shared' as const), of: fc.nat(63) }), weight: 2 },
+  ...RELATIVE_LINEAR_SPECS,
 );
 
 interface Raw32 {
@@ -68,8 +61,6 @@ interface Raw32 {
 }
 
 function rawArbitrary(r: MappingSet32Recipe): fc.Arbitrary<Raw32> {
-  const p = r.flagPercent;
-  const flag = (percent: number): fc.Arbitrary<boolean> => weightedBoolean(100 - percent, percent);
   return fc.record({
     size: weightedConstant<PageSize32>([
       ['4k', r.pageSizeWeights['4k']],
@@ -77,13 +68,7 @@ function rawArbitrary(r: MappingSet32Recipe): fc.Arbitrary<Raw32> {
     ]),
     linear: linearSpec32,
     frame: frameSpecArbitrary(r.frameWeights),
-    flags: fc.record({
-      user: flag(p.user),
-      writable: weightedBoolean(p.writable, 100 - p.writable).map((readOnly) => !readOnly),
-      global: flag(p.global),
-      accessed: flag(p.accessed),
-      dirty: flag(p.dirty),
-    }),
+    flags: mappingFlagsArbitrary(r.flagPercent),
   });
 }
 
@@ -108,50 +93,23 @@ export function resolveFrame32(spec: FrameSpec, size: PageSize32, maxPhyAddr: nu
 }
 
 function linearOf(spec: LinearSpec32, size: PageSize32, earlier: readonly Mapping[]): number {
-  const bytes = PAGE_BYTES[size];
   if (spec.kind === 'indices') {
     const base = spec.pde * PAGE_4M;
     return size === '4k' ? base + spec.pte * PAGE_4K : base;
   }
   const ref = earlier[spec.of % Math.max(1, earlier.length)];
-  if (ref === undefined) return 0;
-  if (spec.kind === 'same-as' || spec.kind === 'shared') return ref.linear - (ref.linear % bytes);
-  const end = ref.linear + PAGE_BYTES[ref.size];
-  const next = end % bytes === 0 ? end : end - (end % bytes) + bytes;
-  return next % FOUR_GIB;
-}
-
-/** Linear pages a root already maps: 4 KiB pages and 4 MiB regions. */
-class Occupancy32 {
-  private readonly small = new Set<number>();
-  private readonly large = new Set<number>();
-  private readonly smallPerRegion = new Map<number, number>();
-
-  tryClaim(linear: number, size: PageSize32): boolean {
-    const region = Math.floor(linear / PAGE_4M);
-    if (this.large.has(region)) return false;
-    if (size === '4m') {
-      if ((this.smallPerRegion.get(region) ?? 0) > 0) return false;
-      this.large.add(region);
-      return true;
-    }
-    const page = Math.floor(linear / PAGE_4K);
-    if (this.small.has(page)) return false;
-    this.small.add(page);
-    this.smallPerRegion.set(region, (this.smallPerRegion.get(region) ?? 0) + 1);
-    return true;
-  }
+  return linearNear(spec, PAGE_BYTES[size], ref && { linear: ref.linear, bytes: PAGE_BYTES[ref.size] });
 }
 
 function resolveSet(maxPhyAddr: number, rawRoots: readonly (readonly Raw32[])[]): MappingSet32 {
   const placed: Mapping[] = [];
   const frames: PlacedFrame[] = [];
   const roots = rawRoots.map((raws) => {
-    const occupancy = new Occupancy32();
+    const occupancy = new LinearOccupancy(PAGE_4M);
     const kept: Mapping[] = [];
     for (const r of raws) {
       const linear = linearOf(r.linear, r.size, placed);
-      if (linear + PAGE_BYTES[r.size] > FOUR_GIB || !occupancy.tryClaim(linear, r.size)) continue;
+      if (linear + PAGE_BYTES[r.size] > FOUR_GIB || !occupancy.tryClaim(linear, r.size === '4m')) continue;
       const spec: FrameSpec = r.linear.kind === 'shared' ? { kind: 'alias', of: r.linear.of, sub: 0 } : r.frame;
       const frame = resolveFrame32(spec, r.size, maxPhyAddr, frames);
       const m: Mapping = { linear, size: r.size, frame, executeDisable: false, ...r.flags };
