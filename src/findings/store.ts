@@ -58,13 +58,31 @@ export function findingText(finding: Finding): string {
   return JSON.stringify(finding, null, 2) + '\n';
 }
 
+/** The file of the finding `id` in a findings folder. */
+export function findingFile(folder: string, id: string): string {
+  return join(folder, `${id}.json`);
+}
+
+/** Where `saveFinding` puts a finding in `folder`, without writing it. */
+export function locateFinding(folder: string, finding: Finding): StoredFinding {
+  const id = findingId(finding);
+  return { id, file: findingFile(folder, id), finding };
+}
+
 /** Saves a finding into `folder` (created if needed) and returns where. Saving the same finding twice is harmless. */
 export function saveFinding(folder: string, finding: Finding): StoredFinding {
   ensureFolder(folder);
-  const id = findingId(finding);
-  const file = join(folder, `${id}.json`);
-  writeFileAtomic(file, findingText(finding));
-  return { id, file, finding };
+  const stored = locateFinding(folder, finding);
+  writeFileAtomic(stored.file, findingText(finding));
+  return stored;
+}
+
+/**
+ * Removes the finding `id` from `folder`; one that is not there is already gone. A single unlink, so a
+ * reader sees the whole file or none.
+ */
+export function removeFinding(folder: string, id: string): void {
+  rmSync(findingFile(folder, id), { force: true });
 }
 
 /** Reads one finding file; a missing, unreadable or malformed file is a FindingFormatError naming it. */

@@ -3,10 +3,10 @@
  * is rendered, so it can be pasted into a shell opened in the repository.
  */
 import { isAbsolute, join, relative } from 'node:path';
-import { FINDINGS_FOLDER } from '../findings/store.ts';
+import { FINDINGS_FOLDER, findingFile } from '../findings/store.ts';
 
 export function findingPath(dir: string, id: string): string {
-  return join(dir, FINDINGS_FOLDER, `${id}.json`);
+  return findingFile(join(dir, FINDINGS_FOLDER), id);
 }
 
 export function replayCommand(dir: string, id: string): string {
