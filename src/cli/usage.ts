@@ -18,7 +18,8 @@ const FUZZ_OPTIONS = `fuzz options:
   --out DIR            campaign folder (default reports/campaigns/<time stamp>)
   --regressions DIR    committed findings replayed first (default fuzz/regressions)
   --case-timeout D     a case that takes longer becomes a timeout finding (default 60s)
-  --max-findings N     stop generating after N findings (default 500)
+  --max-findings N     stop generating after N findings (default 500); a machine's known
+                       deviations are counted as sightings, one finding per bucket, not limited
   --json               print the summary as JSON on stdout
 `;
 

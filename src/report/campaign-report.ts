@@ -52,7 +52,10 @@ export interface ReplayRecord {
   readonly bucket: string;
   readonly status: ReplayStatus;
   readonly note: string;
-  /** The finding saved for a reproduction. */
+  /**
+   * The reproduction's finding. Saved, unless it is a known deviation: its bucket keeps only its best
+   * finding, which may be another.
+   */
   readonly reproduction: string | null;
 }
 
@@ -113,5 +116,12 @@ export function readReport(dir: string): CampaignReport {
   if (r.version !== REPORT_VERSION) throw new ReportFormatError(`${file}: report version ${String(r.version)} is not supported`);
   for (const key of ['configuration', 'outcome', 'properties', 'buckets', 'replayed', 'coverage', 'timing'] as const)
     if (r[key] === undefined) throw new ReportFormatError(`${file}: ${key} is missing`);
-  return r as CampaignReport;
+  if (!Array.isArray(r.buckets) || !r.buckets.every((b: Partial<Bucket> | null) => Array.isArray(b?.members)))
+    throw new ReportFormatError(`${file}: buckets is not a list of buckets with members`);
+  return { ...(r as CampaignReport), buckets: r.buckets.map(withSightings) };
+}
+
+/** Reports written before buckets counted sightings kept every finding of a bucket: one per sighting. */
+function withSightings(b: Bucket): Bucket {
+  return typeof b.sightings === 'number' ? b : { ...b, sightings: b.members.length };
 }

@@ -1,19 +1,19 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { temporaryFolder } from '../campaign/test-options.ts';
-import { bucketFindings } from '../findings/bucket.ts';
+import { bucketFindings, memberOf } from '../findings/bucket.ts';
 import { type Finding, FINDING_FORMAT, FINDING_VERSION } from '../findings/finding.ts';
 import { saveFinding } from '../findings/store.ts';
 import { CALL_OPS } from '../machine/system.ts';
 import type { OutcomeTags } from '../spec/outcome.ts';
-import { type CampaignReport, REPORT_FORMAT, REPORT_VERSION } from './campaign-report.ts';
+import { type CampaignReport, readReport, REPORT_FORMAT, REPORT_VERSION } from './campaign-report.ts';
 import { allCells, countsOf, countTags, type CoverageCounts, domainCoverage, reachedCells } from './coverage.ts';
 import { renderHtml } from './html.ts';
 import { renderJunit } from './junit.ts';
 import { mergeReports } from './merge.ts';
 import { renderThroughputChart } from './throughput-chart.ts';
-import { findingsLookup, writeReports } from './write-reports.ts';
+import { findingsLookup, mergeCampaignFolders, writeReports } from './write-reports.ts';
 
 const tag = (over: Partial<OutcomeTags> = {}): OutcomeTags => ({ pageSize: '4K', tlb: 'fresh', fault: 'none', space: 'paged', access: 'load', ...over });
 
@@ -149,5 +149,46 @@ describe('report.html', () => {
     expect(svg).toMatch(/^<svg id="throughput-chart"/);
     expect(svg).toContain('<text x="50" y="28" text-anchor="end">20</text>');
     expect(renderThroughputChart([{ label: 'campaign', samples: [] }])).toContain('too short');
+  });
+});
+
+describe('known deviations in reports', () => {
+  const SIGNATURE = 'known-deviation test-ad: load: expected value, got value';
+
+  /** A known deviation's finding whose case is `padding` characters longer than the plainest. */
+  function known(dir: string, index: number, padding: number) {
+    const f = finding('translation', SIGNATURE, index);
+    const k: Finding = { ...f, divergence: { ...f.divergence, kind: 'known-deviation' }, case: { index, padding: 'x'.repeat(padding) } };
+    return saveFinding(join(dir, 'findings'), k);
+  }
+
+  function knownReport(dir: string, shard: number, stored: ReturnType<typeof known>, sightings: number): CampaignReport {
+    const base = report(temporaryFolder());
+    return report(dir, {
+      configuration: { ...base.configuration, shards: [{ index: shard, count: 2 }] },
+      outcome: { stopReason: 'completed', cases: 5, failedCases: sightings, findings: 1 },
+      buckets: bucketFindings([stored], new Map([[`translation: ${SIGNATURE}`, sightings]])),
+    });
+  }
+
+  it('merge to the best finding of all shards, with the sightings added up and only its file copied', () => {
+    const [one, two] = [temporaryFolder(), temporaryFolder()];
+    const larger = known(one, 1, 50);
+    const smaller = known(two, 2, 5);
+    writeReports(one, knownReport(one, 1, larger, 3));
+    writeReports(two, knownReport(two, 2, smaller, 4));
+    const out = join(temporaryFolder(), 'merged');
+    const merged = mergeCampaignFolders([one, two], out);
+    expect(merged.buckets).toEqual([{ signature: `translation: ${SIGNATURE}`, property: 'translation', kind: 'known-deviation', members: [memberOf(smaller)], representative: smaller.id, sightings: 7 }]);
+    expect(merged.outcome.findings).toBe(1);
+    expect(readdirSync(join(out, 'findings'))).toEqual([`${smaller.id}.json`]);
+  });
+
+  it('read a report written before sightings as one sighting per finding', () => {
+    const dir = temporaryFolder();
+    const r = report(dir);
+    const old = { ...r, buckets: r.buckets.map(({ sightings: _s, ...rest }) => rest) };
+    writeFileSync(join(dir, 'report.json'), JSON.stringify(old));
+    expect(readReport(dir).buckets.map((b) => b.sightings)).toEqual([2]);
   });
 });

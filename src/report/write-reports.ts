@@ -2,7 +2,7 @@
  * Writing a campaign's reports into its folder: report.json, junit.xml and report.html, each atomically.
  * Also re-rendering the HTML of a folder, and merging shard folders into one (findings copied along).
  */
-import { copyFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureFolder } from '../findings/ensure-folder.ts';
 import type { Finding } from '../findings/finding.ts';
@@ -46,22 +46,24 @@ export function rerenderHtml(dir: string): string {
   return writeHtml(dir, readReport(dir));
 }
 
-function copyFindings(from: string, to: string): void {
-  let names: string[];
-  try {
-    names = readdirSync(join(from, FINDINGS_FOLDER));
-  } catch {
-    return;
+/**
+ * Copies the merged buckets' findings from the shard folders that hold them. Only those: a known
+ * deviation's bucket keeps the best finding of all shards, so the others' would be files no bucket names.
+ */
+function copyFindings(report: CampaignReport, dirs: readonly string[], out: string): void {
+  for (const id of report.buckets.flatMap((b) => b.members.map((m) => m.id))) {
+    const from = dirs.map((dir) => findingPath(dir, id)).find((file) => existsSync(file));
+    if (from === undefined) continue;
+    ensureFolder(join(out, FINDINGS_FOLDER));
+    copyFileSync(from, findingPath(out, id));
   }
-  ensureFolder(join(to, FINDINGS_FOLDER));
-  for (const name of names.filter((n) => n.endsWith('.json'))) copyFileSync(join(from, FINDINGS_FOLDER, name), join(to, FINDINGS_FOLDER, name));
 }
 
-/** `xlatcheck report --merge DIR...`: one report of all shards in `out`, their findings copied there. */
+/** `xlatcheck report --merge DIR...`: one report of all shards in `out`, their buckets' findings copied there. */
 export function mergeCampaignFolders(dirs: readonly string[], out: string): CampaignReport {
   const merged = mergeReports(dirs.map(readReport));
   ensureFolder(out);
-  for (const dir of dirs) copyFindings(dir, out);
+  copyFindings(merged, dirs, out);
   writeReports(out, merged);
   return merged;
 }
