@@ -6,6 +6,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mutantCatalog } from '../../models/mutants/index.ts';
+import { knownDeviationModule } from '../campaign/known-deviation-module.ts';
 import { temporaryFolder } from '../campaign/test-options.ts';
 import { cli } from './cli.ts';
 import { memoryIo } from './test-io.ts';
@@ -150,6 +151,17 @@ describe('fuzz', () => {
     const onBroken = await run(['fuzz', '--machine', 'broken:large-offset-mask', '--runs', '1', '--workers', '0', '--regressions', regressions, '--out', join(temporaryFolder(), 'r2')]);
     expect(onBroken.out).toMatch(new RegExp(`replayed ${brokenJson.findings} earlier finding\\(s\\): ${brokenJson.findings} reproduced`));
     expect(onBroken.code).toBe(1);
+  });
+
+  it("counts a known deviation's sightings beside its one finding, in text and in --json", async () => {
+    const dir = temporaryFolder();
+    const machine = knownDeviationModule(dir, 'all-known');
+    const args = ['fuzz', '--machine', machine, '--properties', 'translation', '--runs', '20', '--seed', '5', '--workers', '0', '--max-findings', '1', '--regressions', join(dir, 'none')];
+    const text = await run([...args, '--out', join(dir, 'text')], dir);
+    expect(text.out).toMatch(/all runs done\n1 finding\(s\) in 1 bucket\(s\), (\d+) sighting\(s\) of known deviations:\n {2}translation: known-deviation test-all: .*\(1 finding, \1 sightings\)\n/);
+    const json = JSON.parse((await run([...args, '--out', join(dir, 'json'), '--json'], dir)).out) as { buckets: { findings: number; sightings: number }[] };
+    expect(json.buckets).toMatchObject([{ findings: 1, sightings: Number(/(\d+) sighting\(s\)/.exec(text.out)?.[1]) }]);
+    expect(json.buckets[0]?.sightings).toBeGreaterThan(1);
   });
 });
 

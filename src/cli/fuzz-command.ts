@@ -21,6 +21,7 @@ import { runCampaign } from '../campaign/run-campaign.ts';
 import { DEFAULT_LIMITS } from '../campaign/run-case.ts';
 import { parseShard, WHOLE } from '../campaign/shard.ts';
 import { MAX_RUNS, parseRuns, parseSeed } from '../config/run-config.ts';
+import { bucketCounts, knownSightings } from '../report/bucket-counts.ts';
 import { HTML_FILE, JUNIT_FILE, REPORT_FILE } from '../report/campaign-report.ts';
 import { replayCommand } from '../report/replay-command.ts';
 import { flag, integerOption, type OptionSpec, parseCommand, stringOption } from './args.ts';
@@ -117,7 +118,13 @@ function summaryJson(result: CampaignResult, io: Io): object {
     cases: r.outcome.cases,
     casesPerSecond: Number(r.timing.casesPerSecond.toFixed(1)),
     findings: r.outcome.findings,
-    buckets: r.buckets.map((b) => ({ signature: b.signature, property: b.property, findings: b.members.length, replay: replayCommand(result.out, b.representative) })),
+    buckets: r.buckets.map((b) => ({
+      signature: b.signature,
+      property: b.property,
+      findings: b.members.length,
+      sightings: b.sightings,
+      replay: replayCommand(result.out, b.representative),
+    })),
     replayed: r.replayed,
     exitCode: exitCodeOf(result),
     cwd: io.cwd,
@@ -141,8 +148,9 @@ function summaryText(result: CampaignResult): string {
   if (r.replayed.length > 0) lines.push(`replayed ${r.replayed.length} earlier finding(s): ${reproduced} reproduced`);
   if (r.buckets.length === 0) lines.push('no findings');
   else {
-    lines.push(`${r.outcome.findings} finding(s) in ${r.buckets.length} bucket(s):`);
-    for (const b of r.buckets) lines.push(`  ${b.signature}  (${b.members.length} finding(s))`, `    ${replayCommand(result.out, b.representative)}`);
+    const known = knownSightings(r.buckets);
+    lines.push(`${r.outcome.findings} finding(s) in ${r.buckets.length} bucket(s)${known === null ? '' : `, ${known} sighting(s) of known deviations`}:`);
+    for (const b of r.buckets) lines.push(`  ${b.signature}  (${bucketCounts(b)})`, `    ${replayCommand(result.out, b.representative)}`);
   }
   lines.push(`report: ${resolve(result.out, HTML_FILE)}`);
   return lines.join('\n') + '\n';

@@ -3,8 +3,9 @@
  * (allowed observations and the walks behind them) beside the machine's observation, the explanation and
  * the shrunk case as readable steps.
  */
-import type { Bucket } from '../findings/bucket.ts';
+import { type Bucket, isKnownDeviation } from '../findings/bucket.ts';
 import type { Finding } from '../findings/finding.ts';
+import { bucketCounts } from './bucket-counts.ts';
 import { replayCommand } from './replay-command.ts';
 import { escapeXml } from './xml-escape.ts';
 
@@ -33,13 +34,15 @@ function shrinkNote(f: Finding): string {
 
 function memberList(dir: string, b: Bucket): string {
   const items = b.members.map((m) => `<li><code>${escapeXml(replayCommand(dir, m.id))}</code></li>`).join('');
-  return `<details><summary>All ${b.members.length} finding(s) in this bucket</summary><ul>${items}</ul></details>`;
+  // A known deviation's bucket keeps one finding, its smallest case; its other sightings were only counted.
+  const summary = isKnownDeviation(b.kind) ? 'The one finding kept of this known deviation' : `All ${b.members.length} finding(s) in this bucket`;
+  return `<details><summary>${summary}</summary><ul>${items}</ul></details>`;
 }
 
 export function renderBucket(dir: string, b: Bucket, representative: Finding | null): string {
   const head =
     `<h3>${escapeXml(b.signature)}</h3>` +
-    `<p class="meta">${escapeXml(b.property)} · ${escapeXml(b.kind)} · ${b.members.length} finding(s)</p>` +
+    `<p class="meta">${escapeXml(b.property)} · ${escapeXml(b.kind)} · ${bucketCounts(b)}</p>` +
     `<code class="replay">${escapeXml(replayCommand(dir, b.representative))}</code>`;
   if (representative === null) {
     return `<section class="bucket" data-signature="${escapeXml(b.signature)}">${head}<p class="note">The finding file ${escapeXml(b.representative)}.json is missing from this folder.</p>${memberList(dir, b)}</section>`;

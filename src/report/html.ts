@@ -3,6 +3,7 @@
  * finding bucket, replays, per-property counts, throughput over time and the domain coverage matrices.
  */
 import type { Finding } from '../findings/finding.ts';
+import { knownSightings } from './bucket-counts.ts';
 import { renderBucket } from './bucket-view.ts';
 import { type CampaignReport, findingCount } from './campaign-report.ts';
 import { renderCoverageTable } from './coverage-table.ts';
@@ -29,6 +30,7 @@ function summary(r: CampaignReport): string {
       ? '<p class="verdict pass">No findings: the machine agreed with the specification on every case.</p>'
       : `<p class="verdict fail">${findings} finding(s) in ${r.buckets.length} bucket(s).</p>`;
   const reproduced = r.replayed.filter((x) => x.status === 'reproduced').length;
+  const known = knownSightings(r.buckets);
   const fields = [
     field('machine', 'machine', c.machine.spec === c.machine.name ? c.machine.name : `${c.machine.name} (${c.machine.spec})`),
     field('seed', 'campaign seed', String(c.seed)),
@@ -36,6 +38,7 @@ function summary(r: CampaignReport): string {
     field('cases-per-second', 'cases per second', r.timing.casesPerSecond.toFixed(1)),
     field('findings', 'findings', String(findings)),
     field('buckets', 'buckets', String(r.buckets.length)),
+    ...(known === null ? [] : [field('known-sightings', 'known-deviation sightings', String(known))]),
     field('elapsed', 'elapsed', seconds(r.timing.elapsedMs)),
     field('stop', 'stopped because', r.outcome.stopReason),
     field('budget', 'budget', [c.runs === null ? null : `${c.runs} runs`, c.durationMs === null ? null : seconds(c.durationMs)].filter((x) => x !== null).join(', ')),

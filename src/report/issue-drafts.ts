@@ -4,6 +4,7 @@
  * the replay command, and the representative finding itself so it can be replayed from the issue alone.
  */
 import { shortHash } from '../findings/finding-id.ts';
+import { bucketCounts } from './bucket-counts.ts';
 import type { CampaignReport } from './campaign-report.ts';
 import type { FindingLookup } from './html.ts';
 import { replayCommand } from './replay-command.ts';
@@ -39,7 +40,7 @@ export function issueDrafts(report: CampaignReport, dir: string, lookup: Finding
     const title = `xlatcheck: ${b.signature}`;
     const body = [
       `<!-- ${bucketMarker(key)} -->`,
-      `**${b.property}** found a divergence on machine \`${c.machine.spec}\` (campaign seed ${c.seed}): ${b.members.length} finding(s) in this bucket.`,
+      `**${b.property}** found a divergence on machine \`${c.machine.spec}\` (campaign seed ${c.seed}): ${bucketCounts(b)} in this bucket.`,
       ...(context === null ? [] : ['', context]),
       '',
       'Replay the representative finding:',

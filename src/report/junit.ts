@@ -4,6 +4,7 @@
  * to the machine is skipped with the reason.
  */
 import type { Bucket } from '../findings/bucket.ts';
+import { bucketCounts } from './bucket-counts.ts';
 import type { CampaignReport } from './campaign-report.ts';
 import { replayCommand } from './replay-command.ts';
 import { escapeXml } from './xml-escape.ts';
@@ -15,7 +16,7 @@ function seconds(ms: number): string {
 function failure(dir: string, buckets: readonly Bucket[]): string {
   const findings = buckets.reduce((n, b) => n + b.members.length, 0);
   const message = `${findings} finding${findings === 1 ? '' : 's'} in ${buckets.length} bucket${buckets.length === 1 ? '' : 's'}`;
-  const text = buckets.map((b) => `${b.signature} (${b.members.length} finding(s))\n  replay: ${replayCommand(dir, b.representative)}`).join('\n');
+  const text = buckets.map((b) => `${b.signature} (${bucketCounts(b)})\n  replay: ${replayCommand(dir, b.representative)}`).join('\n');
   return `      <failure message="${escapeXml(message)}" type="divergence">${escapeXml(text)}</failure>\n`;
 }
 

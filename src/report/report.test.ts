@@ -10,6 +10,7 @@ import type { OutcomeTags } from '../spec/outcome.ts';
 import { type CampaignReport, readReport, REPORT_FORMAT, REPORT_VERSION } from './campaign-report.ts';
 import { allCells, countsOf, countTags, type CoverageCounts, domainCoverage, reachedCells } from './coverage.ts';
 import { renderHtml } from './html.ts';
+import { issueDrafts } from './issue-drafts.ts';
 import { renderJunit } from './junit.ts';
 import { mergeReports } from './merge.ts';
 import { renderThroughputChart } from './throughput-chart.ts';
@@ -170,6 +171,21 @@ describe('known deviations in reports', () => {
       buckets: bucketFindings([stored], new Map([[`translation: ${SIGNATURE}`, sightings]])),
     });
   }
+
+  it("show a bucket's sightings beside its one finding in junit.xml, report.html and the issue drafts", () => {
+    const dir = temporaryFolder();
+    const r = knownReport(dir, 1, known(dir, 3, 10), 140);
+    expect(r.buckets[0]).toMatchObject({ kind: 'known-deviation', sightings: 140 });
+    expect(renderJunit(r, dir)).toContain(`translation: ${SIGNATURE} (1 finding, 140 sightings)`);
+    const html = renderHtml(r, dir, findingsLookup(dir));
+    expect(html).toContain('translation · known-deviation · 1 finding, 140 sightings</p>');
+    expect(html).toContain('<dd data-field="known-sightings">140</dd>');
+    expect(issueDrafts(r, dir, findingsLookup(dir), null)[0]?.body).toContain('1 finding, 140 sightings in this bucket');
+    // An ordinary bucket's sightings are its findings, and it reads as before.
+    const plain = report(temporaryFolder());
+    expect(plain.buckets[0]?.sightings).toBe(2);
+    expect(renderJunit(plain, dir)).toContain('(2 finding(s))');
+  });
 
   it('merge to the best finding of all shards, with the sightings added up and only its file copied', () => {
     const [one, two] = [temporaryFolder(), temporaryFolder()];
