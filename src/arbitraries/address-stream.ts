@@ -203,9 +203,18 @@ function runArbitrary(maxRunLength: number): fc.Arbitrary<{ count: number; strid
   ]);
 }
 
-/** One access (or strided run) of the stream; `offsets` as for addressTargetArbitrary. @internal */
-export function accessSpecArbitrary(c: ResolvedAddressStreamConstraints, offsets: fc.Arbitrary<number> = pageOffsetArbitrary): fc.Arbitrary<AccessSpec> {
-  return fc.record({
+/**
+ * What every access draws whatever it targets, in record order: op, size, user mode, stored value.
+ * Shared with the probes of scenario idioms (_internals/scenario-core.ts), which target a fixed offset
+ * instead. @internal
+ */
+export function accessFieldArbitraries(c: ResolvedAddressStreamConstraints): {
+  readonly op: fc.Arbitrary<AccessOp>;
+  readonly size: fc.Arbitrary<AccessSize>;
+  readonly user: fc.Arbitrary<boolean>;
+  readonly value: fc.Arbitrary<bigint>;
+} {
+  return {
     op: weightedConstant<AccessOp>([
       ['load', c.opWeights.load],
       ['store', c.opWeights.store],
@@ -219,6 +228,13 @@ export function accessSpecArbitrary(c: ResolvedAddressStreamConstraints, offsets
     ]),
     user: weightedBoolean(100 - c.userPercent, c.userPercent),
     value: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+  };
+}
+
+/** One access (or strided run) of the stream; `offsets` as for addressTargetArbitrary. @internal */
+export function accessSpecArbitrary(c: ResolvedAddressStreamConstraints, offsets: fc.Arbitrary<number> = pageOffsetArbitrary): fc.Arbitrary<AccessSpec> {
+  return fc.record({
+    ...accessFieldArbitraries(c),
     target: addressTargetArbitrary(c.targetWeights, offsets),
     run: runArbitrary(c.maxRunLength),
   });

@@ -31,8 +31,9 @@ import {
   tablePde32For,
   withBit32,
 } from './paging32-tables.ts';
-import type { Action32, Edit32, Invalidation32, Probe32, Scenario32 } from './paging32-scenario.ts';
+import type { Action32, Edit32, Invalidation32, Scenario32 } from './paging32-scenario.ts';
 import { HIGH_TABLE_POOL, inRange, isUsableFrame, LOW_TABLE_POOL } from './physical-layout.ts';
+import type { Probe } from './scenario-core.ts';
 
 export interface Encode32Options {
   readonly maxSteps: number;
@@ -156,7 +157,7 @@ class Paging32Encoder {
     else this.out.push({ op, va, size, user });
   }
 
-  private probe(p: Probe32, va: number): void {
+  private probe(p: Probe, va: number): void {
     this.access(p.op, va, p.size, p.user, p.value);
   }
 

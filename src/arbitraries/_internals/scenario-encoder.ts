@@ -20,7 +20,8 @@ import { hasBit, leafBitsOf, leafFor, tablePdeFor, withBit, withFrame } from './
 import type { FirstStageLayout, LaidOutTrace, PromotionCandidate } from './first-stage-layout.ts';
 import { type FrameSpec, type PlacedFrame, resolveFrame } from './frame-spec.ts';
 import { HIGH_TABLE_POOL, inRange, isUsableFrame, LOW_TABLE_POOL, PDPT_PAGE } from './physical-layout.ts';
-import type { Action, Edit, EntryTarget, Invalidation, Probe, Scenario } from './scenario.ts';
+import type { Action, Edit, EntryTarget, Invalidation, Scenario } from './scenario.ts';
+import type { Probe } from './scenario-core.ts';
 
 export interface EncodeOptions {
   readonly maxSteps: number;
