@@ -158,6 +158,7 @@ describe('fuzz', () => {
     const machine = knownDeviationModule(dir, 'all-known');
     const args = ['fuzz', '--machine', machine, '--properties', 'translation', '--runs', '20', '--seed', '5', '--workers', '0', '--max-findings', '1', '--regressions', join(dir, 'none')];
     const text = await run([...args, '--out', join(dir, 'text')], dir);
+    expect(text.code, 'known deviations only: nothing new').toBe(0);
     expect(text.out).toMatch(/all runs done\n1 finding\(s\) in 1 bucket\(s\), (\d+) sighting\(s\) of known deviations:\n {2}translation: known-deviation test-all: .*\(1 finding, \1 sightings\)\n/);
     const json = JSON.parse((await run([...args, '--out', join(dir, 'json'), '--json'], dir)).out) as { buckets: { findings: number; sightings: number }[] };
     expect(json.buckets).toMatchObject([{ findings: 1, sightings: Number(/(\d+) sighting\(s\)/.exec(text.out)?.[1]) }]);

@@ -70,8 +70,9 @@ Runs a campaign: generated cases of every property family on a machine, findings
 report.json, junit.xml and report.html written into the campaign folder.
 
 ${FUZZ_OPTIONS}
-Exit status: 0 nothing found, 1 something found, 2 bad usage or input, 3 a machine running in this
-process ended it, 130 interrupted (after saving the findings and a partial report).
+Exit status: 0 nothing found (or only the machine's known deviations), 1 something new found, 2 bad
+usage or input, 3 a machine running in this process ended it, 130 interrupted (after saving the
+findings and a partial report).
 `,
   replay: `usage: xlatcheck replay FINDING|DIR... [--machine M] [--json]
 
