@@ -14,6 +14,8 @@
 import fc from 'fast-check';
 import { BIT, MAX_MAXPHYADDR, MIN_MAXPHYADDR, PAGE_4K, PAGE_4M, PAGING32 } from '../../arch/entry-layout.ts';
 import { type Mapping, PAGE_BYTES } from '../mappings.ts';
+import { wordOf } from './data-seeding.ts';
+import { withEntryIn } from './entry-words.ts';
 import { type FrameSpec, type FrameWeights, frameSpecArbitrary, type PlacedFrame, resolveFrame } from './frame-spec.ts';
 import { LinearOccupancy, linearNear, RELATIVE_LINEAR_SPECS, type RelativeLinearSpec, tableIndexArbitrary } from './linear-placement.ts';
 import { mappingFlagsArbitrary } from './mapping-flags.ts';
@@ -265,10 +267,6 @@ export function encodePaging32Tables(set: MappingSet32): Encoded32Tables {
 /** 4-byte entries gathered into 8-byte words (bigint), by word address. */
 export function entriesToWords(entries: ReadonlyMap<number, number>): Map<number, bigint> {
   const words = new Map<number, bigint>();
-  for (const [pa, value] of entries) {
-    const base = pa - (pa % 8);
-    const shift = BigInt((pa - base) * 8);
-    words.set(base, (words.get(base) ?? 0n) | (BigInt(value) << shift));
-  }
+  for (const [pa, value] of entries) words.set(wordOf(pa), withEntryIn(words.get(wordOf(pa)) ?? 0n, pa, PAGING32.ENTRY_BYTES, BigInt(value)));
   return words;
 }

@@ -20,7 +20,8 @@
 import { CR0, CR4, PAGE_4K } from '../../arch/entry-layout.ts';
 import { bigIntFromHex, hexFromBigInt, type Hex64 } from '../../arch/word.ts';
 import type { Stage2Mapping, Step, Trace } from '../../machine/trace.ts';
-import { seedValueAt } from './data-seeding.ts';
+import { seedValueAt, wordOf } from './data-seeding.ts';
+import { withEntryIn } from './entry-words.ts';
 import type { FirstStageLayout, LaidOutTrace, PromotionCandidate } from './first-stage-layout.ts';
 import type { FrameTarget, Stage2Plan } from './stage2-plan.ts';
 
@@ -184,11 +185,8 @@ class Layering {
       return { op: 'load', va: c.linear + p.index * PAGE_4K + inPage - (inPage % LOAD_SIZE), size: LOAD_SIZE, user: false };
     });
     for (const l of loads) this.emitExtra(l);
-    const wordIpa = c.pdeAddress - (c.pdeAddress % 8);
-    const shift = BigInt((c.pdeAddress - wordIpa) * 8);
-    const old = this.ipaWords.get(wordIpa) ?? 0n;
-    const fieldMask = c.entryBytes === 8 ? (1n << 64n) - 1n : 0xffffffffn << shift;
-    const word = (old & ~fieldMask) | (c.leafFor(base) << (c.entryBytes === 8 ? 0n : shift));
+    const wordIpa = wordOf(c.pdeAddress);
+    const word = withEntryIn(this.ipaWords.get(wordIpa) ?? 0n, c.pdeAddress, c.entryBytes, c.leafFor(base));
     this.ipaWords.set(wordIpa, word);
     this.emitExtra({ op: 'write-phys', pa: this.physical(wordIpa), value: hexFromBigInt(word) });
     for (const p of pages) {
