@@ -1,7 +1,7 @@
 /**
  * What the scenarios of both paging modes share (PAE: scenario.ts, 32-bit paging: paging32-scenario.ts):
  * the probe an idiom repeats, the actions and edits that mean the same under both, the initial register
- * choices, and their arbitraries.
+ * choices, and their arbitraries. The encoders of both modes expand them alike (action-expander.ts).
  *
  * A mode adds its own actions, edits and invalidations and lists the arms in its own order: the order is
  * the shrink order and part of what every seed generates, so the arms are handed out one by one (by kind)
