@@ -35,6 +35,7 @@ import {
 import { GUEST_LAYOUT } from './guest-abi.ts';
 import { type Window, WINDOWS } from './guest-window.ts';
 import { Image } from './map-window.ts';
+import { mappedWindow32 } from './mapped-window-32.ts';
 import { pagingBeforeEachStep } from './paging-timeline.ts';
 import { directEnds, regionUse, relocateWith } from './relocate-trace.ts';
 import { Relocation } from './relocation.ts';
@@ -43,16 +44,6 @@ import { TraceWords } from './trace-words.ts';
 const FOUR_GIB = 2 ** 32;
 const PAE = 1 << CR4.PAE_BIT;
 const unitOf = (pa: number): number => Math.floor(pa / PAGE_4M);
-
-/** The window an adapted 32-bit trace already maps (its PDE sits at the window's slot in some page). */
-export function mappedWindow32(trace: Trace): Window | null {
-  for (const w of WINDOWS) {
-    const at = w.index32 * PAGING32.ENTRY_BYTES;
-    const slot = wordOf(at);
-    if (trace.memory.some((word) => word.pa % 4096 === slot && half(bigIntFromHex(word.value), at) === w.pde32)) return w;
-  }
-  return null;
-}
 
 /** 4 MiB linear slots (PDE indices) an access touches. */
 function accessSlots(va: number, size: number): number[] {

@@ -8,7 +8,7 @@
  */
 import { PAGE_2M } from '../../src/arch/entry-layout.ts';
 import { type AccessStep, isAccessStep, type Trace } from '../../src/machine/trace.ts';
-import { mappedWindow32 } from './adapt-32.ts';
+import { mappedWindow32 } from './mapped-window-32.ts';
 import { isPaging32 } from './closure-32.ts';
 import { type Window, WINDOWS, slotRegion, windowEntryAddress } from './guest-window.ts';
 import type { PagingClosure } from './paging-closure.ts';

@@ -5,9 +5,11 @@
  */
 import type { Mutant } from '../../models/mutants/index.ts';
 import type { AnyFamily } from '../properties/family.ts';
-import type { CaseSize } from './case-size.ts';
 import { type CellBudget, type CellResult, runCell } from './run-cell.ts';
+import type { MutantRow } from './mutant-row.ts';
 import { type MatrixTotals, matrixTotals } from './totals.ts';
+
+export type { MutantRow } from './mutant-row.ts';
 
 export type MatrixScope = 'matrix' | 'intended';
 
@@ -31,29 +33,6 @@ export interface KillMatrixProgress {
   cellStarted?(mutant: Mutant, family: string, index: number, count: number): void;
   cellDone?(mutant: Mutant, cell: CellResult): void;
   mutantDone?(index: number, total: number, row: MutantRow): void;
-}
-
-export interface MutantRow {
-  readonly name: string;
-  readonly layer: string;
-  readonly description: string;
-  /** The family meant to catch the mutant. */
-  readonly family: string;
-  readonly equivalent: string | null;
-  /** One cell per family of the matrix, in the matrix's family order; null where the family does not apply. */
-  readonly cells: readonly (CellResult | null)[];
-  readonly killed: boolean;
-  readonly killedByIntended: boolean;
-  /**
-   * The cell that counts for the totals: the intended family's when it killed the mutant, else the
-   * family that killed it fastest; null when nothing did.
-   */
-  readonly killer: string | null;
-  readonly runsToKill: number | null;
-  readonly timeToKillMs: number | null;
-  readonly shrunk: CaseSize | null;
-  /** The deciding cell's steps after step deletion (a diagnostic of the shrinker). */
-  readonly stepsNeeded: number | null;
 }
 
 export interface KillMatrix {

@@ -3,7 +3,7 @@
  * median time to kill at most 1 s, worst at most 30 s, at least 90% of shrunk counterexamples at most 6
  * steps long. Counted over the deciding cell of each non-equivalent mutant (kill-matrix.ts).
  */
-import type { MutantRow } from './kill-matrix.ts';
+import type { MutantRow } from './mutant-row.ts';
 
 export const TARGETS = {
   /** Killed / non-equivalent. */

@@ -7,7 +7,7 @@ import { PAGE_4K, PAGE_4M, PAGING32 } from '../arch/entry-layout.ts';
 import { isGlobal, isPresent, isUser, isWritable, mapsLargePage } from './entry.ts';
 import type { PhysicalMemory } from './physical-memory.ts';
 import { readEntry } from './stage2.ts';
-import type { EntryRead, PagingContext, Translation, WalkResult } from './walk.ts';
+import type { EntryRead, PagingContext, Translation, WalkResult } from './walk-result.ts';
 
 /** M' = min(MAXPHYADDR, 40): the physical width PSE-36 can reach (SDM 4.3, Table 4-4 footnote). */
 function pse36Width(maxPhyAddr: number): number {

@@ -15,7 +15,7 @@ import {
 } from './entry.ts';
 import type { PhysicalMemory } from './physical-memory.ts';
 import { readEntry } from './stage2.ts';
-import type { EntryRead, PagingContext, Translation, WalkFault, WalkResult } from './walk.ts';
+import type { EntryRead, PagingContext, Translation, WalkFault, WalkResult } from './walk-result.ts';
 
 function index(va: number, shift: number): number {
   return (va >>> shift) & PAE_INDEX.INDEX_MASK;
