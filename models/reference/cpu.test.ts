@@ -87,6 +87,23 @@ describe('paging off', () => {
       { pa: 0x2000, value: '0x4433' },
     ]);
   });
+
+  it('rejects an access size other than 1, 2, 4 or 8 bytes, on every path, with a clear message', () => {
+    const cpu = createReferenceProcessor({});
+    cpu.writePhys32(0x2000, 0x89abcdef);
+    const bad = (size: number): RangeError => new RangeError(`access size must be 1, 2, 4 or 8 bytes, got ${size}`);
+    for (const size of [0, 3, 5, 16]) {
+      expect(() => cpu.load(0x5000, size, false)).toThrow(bad(size)); // a frame never written
+      expect(() => cpu.load(0x2000, size, false)).toThrow(bad(size)); // a frame in memory
+      expect(() => cpu.fetch(0x2000, size, false)).toThrow(bad(size));
+      expect(() => cpu.store(0x2000, size, 1, 0, false)).toThrow(bad(size));
+    }
+    expect(() => cpu.load(0x2ffe, 3, false)).toThrow(bad(3)); // straddling two pages
+    expect(() => cpu.store(0x2ffe, 5, 1, 0, false)).toThrow(bad(5));
+    expect(cpu.readPhys32(0x2000)).toBe(0x89abcdef);
+    expect(loadValue(cpu, 0x2000, 4)).toBe(0x89abcdef);
+    for (const size of [1, 2, 4, 8]) expect(loadValue(cpu, 0x5000, size)).toBe(0); // every valid size reads a frame never written
+  });
 });
 
 describe('PDPTE registers', () => {

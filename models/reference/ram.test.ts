@@ -18,6 +18,8 @@ describe('SparseRam', () => {
     const ram = new SparseRam(36);
     ram.write32(0x5000, 0);
     ram.write64(0x6000, 0, 0);
+    ram.write16(0x7002, 0);
+    expect(ram.read16(0x7002)).toBe(0);
     expect(ram.allocatedFrames).toBe(0);
   });
 
@@ -92,5 +94,40 @@ describe('SparseRam', () => {
     expect(() => ram.read32(0xffe)).toThrow(/straddles/);
     expect(() => ram.read32(-4)).toThrow(RangeError);
     expect(() => new SparseRam(33)).toThrow(RangeError);
+  });
+
+  it('reads and writes 16-bit values at their offset in a frame other than frame 0', () => {
+    const ram = new SparseRam(36);
+    const pa = 5 * GiB + 0x3102;
+    ram.write16(pa, 0xabcd);
+    expect(ram.read16(pa)).toBe(0xabcd);
+    expect(ram.read32(pa - 2)).toBe(0xabcd0000);
+    ram.write32(pa + 0x100, 0x11223344);
+    expect(ram.read16(pa + 0x101)).toBe(0x2233);
+    expect(ram.read16(pa - 5 * GiB)).toBe(0);
+    expect(ram.allocatedFrames).toBe(1);
+  });
+
+  it('names an access outside memory as outside, also when it would straddle a frame too', () => {
+    const ram = new SparseRam(36);
+    const outside = (pa: number): string => `physical address ${pa} is outside 36-bit physical memory`;
+    expect(() => ram.write32(2 ** 36, 1)).toThrow(new RangeError(outside(2 ** 36)));
+    expect(() => ram.read8(2 ** 36)).toThrow(new RangeError(outside(2 ** 36)));
+    expect(() => ram.read32(2 ** 36 - 2)).toThrow(new RangeError(outside(2 ** 36 - 2)));
+    expect(() => ram.read32(-4)).toThrow(new RangeError(outside(-4)));
+    expect(() => ram.read16(-1)).toThrow(new RangeError(outside(-1)));
+    expect(() => ram.read8(0.5)).toThrow(new RangeError(outside(0.5)));
+    expect(() => ram.read32(0xffe)).toThrow(new RangeError('a 4-byte access at 0xffe straddles a frame; split it first'));
+    ram.write32(2 ** 36 - 4, 0x01020304);
+    expect(ram.read32(2 ** 36 - 4)).toBe(0x01020304);
+  });
+
+  it('allocates a frame for writing only inside physical memory', () => {
+    const ram = new SparseRam(36);
+    expect(ram.frameForWrite(2 ** 24 - 1).byteLength).toBe(4096);
+    expect(() => ram.frameForWrite(2 ** 24)).toThrow(new RangeError('frame 0x1000000 is outside 36-bit physical memory'));
+    expect(() => ram.frameForWrite(-1)).toThrow(new RangeError('frame 0x-1 is outside 36-bit physical memory'));
+    expect(() => ram.frameForWrite(1.5)).toThrow(new RangeError('frame 0x1.8 is outside 36-bit physical memory'));
+    expect(ram.allocatedFrames).toBe(1);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TLB_GEOMETRY, Tlb, TLB_FLAG } from './tlb.ts';
+import { DEFAULT_TLB_GEOMETRY, FRAMES_PER_LARGE_PAGE, NO_LARGE_VIEWS, Tlb, TLB_FLAG } from './tlb.ts';
 
 const MiB = 2 ** 20;
 
@@ -100,5 +100,47 @@ describe('Tlb', () => {
 
   it('rejects a geometry whose set count is not a power of two', () => {
     expect(() => new Tlb({ smallSets: 3, smallWays: 4, largeSets: 1, largeWays: 1 })).toThrow(RangeError);
+    expect(() => new Tlb({ smallSets: 0, smallWays: 4, largeSets: 1, largeWays: 1 })).toThrow(
+      new RangeError('TLB small sets must be a power of two, got 0'),
+    );
+    expect(() => new Tlb({ smallSets: 1, smallWays: 4, largeSets: 0, largeWays: 1 })).toThrow(
+      new RangeError('TLB large sets must be a power of two, got 0'),
+    );
+  });
+
+  it('accepts 1 to 255 ways and rejects any other way count', () => {
+    for (const ways of [1, 255]) {
+      const tlb = new Tlb({ smallSets: 1, smallWays: ways, largeSets: 1, largeWays: ways });
+      expect(tlb.smallTag).toHaveLength(ways);
+      expect(tlb.largeTag).toHaveLength(ways);
+    }
+    for (const ways of [0, 256, 1.5]) {
+      expect(() => new Tlb({ smallSets: 1, smallWays: ways, largeSets: 1, largeWays: 1 })).toThrow(
+        new RangeError(`TLB small ways must be an integer from 1 to 255, got ${ways}`),
+      );
+      expect(() => new Tlb({ smallSets: 1, smallWays: 1, largeSets: 1, largeWays: ways })).toThrow(
+        new RangeError(`TLB large ways must be an integer from 1 to 255, got ${ways}`),
+      );
+    }
+  });
+
+  it('keeps the frame views of a 2 MiB entry in one table of 512, allocated on first use and dropped on refill', () => {
+    const tlb = new Tlb();
+    const slot = tlb.fill(0x40200000, true, 0x123400, 0);
+    expect(tlb.largeView[slot]).toBe(NO_LARGE_VIEWS);
+    const [v3, v7] = [new DataView(new ArrayBuffer(4096)), new DataView(new ArrayBuffer(4096))];
+    tlb.cacheLargeView(slot, 3, v3);
+    const table = tlb.largeView[slot]!;
+    expect(table).toHaveLength(FRAMES_PER_LARGE_PAGE);
+    expect(FRAMES_PER_LARGE_PAGE).toBe(512);
+    tlb.cacheLargeView(slot, 7, v7);
+    expect(tlb.largeView[slot]).toBe(table);
+    expect(table.map((v, i) => (v === null ? null : i))).toEqual(Array.from({ length: 512 }, (_, i) => (i === 3 || i === 7 ? i : null)));
+    expect([table[3], table[7]]).toEqual([v3, v7]);
+    expect(table[3]).toBe(v3);
+    expect(table[7]).toBe(v7);
+    expect(NO_LARGE_VIEWS).toHaveLength(0);
+    expect(tlb.fill(0x40200000, true, 0x123600, 0)).toBe(slot);
+    expect(tlb.largeView[slot]).toBe(NO_LARGE_VIEWS);
   });
 });
