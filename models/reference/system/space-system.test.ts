@@ -80,4 +80,24 @@ describe('BootedSystem.run', () => {
     expect(results(system, program)).toEqual([[RESULT.MISS, RESULT.MISS, RESULT.MISS, 800]]);
     expect(results(system, program)).toEqual(expectRun(layout, program).results);
   });
+
+  it('switches translation and remaps a window page through its kernel', () => {
+    const layout = defaultLayout();
+    const system = referenceSpaceSystem.boot({ layout, threads: 1 });
+    const s2 = layout.spaces[1]!; // the name cache: 2 MiB pages
+    const frame = s2.chunk.base + 2 * 2 ** 20;
+    system.cpu.writePhys32(frame + 0x40, 0x5a5a);
+    system.cpu.writePhys32(s2.chunk.base + 0x40, 0x1111);
+    expect(system.currentSpace).toBe(0);
+    system.switchTo(2);
+    expect(system.currentSpace).toBe(2);
+    expect(system.cpu.load(s2.window.va + 0x40, 4, false)).toBe(true);
+    expect(system.cpu.valueLo).toBe(0x1111);
+    system.remapLargePage(2, s2.window.va + 0x1234, frame);
+    expect(system.cpu.load(s2.window.va + 0x40, 4, false)).toBe(true);
+    expect(system.cpu.valueLo).toBe(0x5a5a);
+    system.switchTo(0);
+    expect(system.currentSpace).toBe(0);
+    expect((system.cpu.cr0 & 2 ** 31) >>> 0).toBe(0);
+  });
 });
