@@ -7,21 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { createReferenceProcessor, type ReferenceProcessor } from '../index.ts';
 import { MemoryHashTable } from './hash-table.ts';
 import { MemoryPort } from './memory-port.ts';
+import { hashKey } from './module-rig.ts';
 
 const BASE = 0x100000;
 const SLOT = 32;
-
-/** The table's hash (FNV-1a over the key words, then a 32-bit finaliser): it fixes where a key lives. */
-function hashKey(key: readonly number[]): number {
-  let h = 0x811c9dc5;
-  for (const w of key) h = Math.imul(h ^ w, 0x01000193);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
 
 function setup(size: number): { cpu: ReferenceProcessor; table: MemoryHashTable } {
   const cpu = createReferenceProcessor({});

@@ -5,57 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ABI, CALL_OPS, type CallOp, mailboxFrameAddress, RESULT } from '../../../src/machine/system.ts';
-import { createReferenceProcessor, type ReferenceProcessor } from '../index.ts';
-import { MemoryPort } from './memory-port.ts';
-import type { Module, ModuleContext } from './module.ts';
 import { BufferCache } from './buffer-cache.ts';
 import { NameCache } from './name-cache.ts';
-
-const MAILBOX = mailboxFrameAddress(0);
-
-interface Rig {
-  readonly cpu: ReferenceProcessor;
-  readonly context: ModuleContext;
-  /** The module-to-module calls made through the context, in order. */
-  readonly calls: { space: number; op: CallOp; parameters: number[] }[];
-}
-
-/**
- * A machine with paging off (windows are physical memory) and a context whose module-to-module calls
- * run the callee as the gate does: opcode and parameters in the next mailbox frame, the callee serves
- * it, the caller reads the result slot.
- */
-function rig(modules: Readonly<Record<number, Module>> = {}, inodeCacheSpace: number | null = null): Rig {
-  const cpu = createReferenceProcessor({});
-  const port = new MemoryPort(cpu);
-  const calls: Rig['calls'] = [];
-  const context: ModuleContext = {
-    port,
-    inodeCacheSpace,
-    callModule: (space, op, parameters) => {
-      calls.push({ space, op, parameters: [...parameters] });
-      const mailbox = mailboxFrameAddress(1);
-      port.store32(mailbox, ((CALL_OPS.indexOf(op) << 8) | space) >>> 0);
-      for (let k = 0; k < ABI.PARAMETER_WORDS; k++) port.store32(mailbox + 4 * (1 + k), parameters[k] ?? 0);
-      modules[space]!.serve(context, mailbox);
-      return port.load32(mailbox + 4 * ABI.RESULT_WORD);
-    },
-  };
-  return { cpu, context, calls };
-}
-
-/** Writes a call into the mailbox frame, lets the module serve it and returns its result slot. */
-function call(r: Rig, module: Module, op: CallOp, parameters: readonly number[] = [], space = 1): number {
-  r.cpu.writePhys32(MAILBOX, ((CALL_OPS.indexOf(op) << 8) | space) >>> 0);
-  for (let k = 0; k < ABI.PARAMETER_WORDS; k++) r.cpu.writePhys32(MAILBOX + 4 * (1 + k), parameters[k] ?? 0);
-  r.cpu.writePhys32(MAILBOX + 4 * ABI.RESULT_WORD, ABI.RESULT_PENDING);
-  module.serve(r.context, MAILBOX);
-  return r.cpu.readPhys32(MAILBOX + 4 * ABI.RESULT_WORD);
-}
-
-function words(cpu: ReferenceProcessor, base: number, count: number): number[] {
-  return Array.from({ length: count }, (_, k) => cpu.readPhys32(base + 4 * k));
-}
+import { call, MAILBOX, rig, words } from './module-rig.ts';
 
 const WINDOW = { va: 0x200000, size: 0x1000 };
 
