@@ -174,7 +174,10 @@ export function invlpgElsewhereInLargePage(d: Divergence, facts: TraceFacts): bo
   const step = accessStep(d);
   if (step === null || d.stepIndex === null) return false;
   if (!walkEntries(d).some((e) => e.level === 'PDE' && (e.value & 0x80n) !== 0n)) return false;
-  return afterInvlpgElsewhere(facts.trace, d.stepIndex, step.va, facts.largePage);
+  // Each 4 KiB piece of a straddling access has its own TLB entry: the stale one may be the second's.
+  const second = (step.va - (step.va % PAGE_4K) + PAGE_4K) >>> 0;
+  const pieces = (step.va % PAGE_4K) + step.size > PAGE_4K ? [step.va, second] : [step.va];
+  return pieces.some((va) => afterInvlpgElsewhere(facts.trace, d.stepIndex as number, va, facts.largePage));
 }
 
 /**
@@ -210,11 +213,12 @@ export function staleAfterFault(d: Divergence, facts: TraceFacts): boolean {
     const straddles = (step.va % PAGE_4K) + step.size > PAGE_4K;
     return straddles && d.observed.cr2 === second && d.allowed.every((a) => a.kind === 'page-fault' && a.cr2 === step.va) && staleValueAfterEdit(facts.trace, d.stepIndex, step.va);
   }
-  if (!d.allowed.every((a) => a.kind === 'page-fault')) return d.allowed.every((a) => a.kind === 'value') && staleValueAfterEdit(facts.trace, d.stepIndex, step.va);
+  if (!d.allowed.every((a) => a.kind === 'page-fault'))
+    return d.allowed.every((a) => a.kind === 'value') && (staleValueAfterEdit(facts.trace, d.stepIndex, step.va) || readsAfterStaleStore(facts.trace, d.stepIndex, step.va));
   const page = Math.floor(step.va / PAGE_4K);
   for (let i = d.stepIndex - 1; i >= 0; i--) {
     const s = facts.trace.steps[i] as Step;
-    if (s.op === 'mov-cr0' || s.op === 'mov-cr3' || s.op === 'mov-cr4') return false;
+    if (flushes(facts.trace, i)) return false;
     if (s.op === 'invlpg' && Math.floor(s.va / PAGE_4K) === page) return false;
     if (isAccessStep(s) && Math.floor(s.va / PAGE_4K) === page) return true;
   }
@@ -233,7 +237,7 @@ function staleValueAfterEdit(trace: Trace, index: number, va: number): boolean {
   let edited = false;
   for (let i = index - 1; i >= 0; i--) {
     const s = trace.steps[i] as Step;
-    if (s.op === 'mov-cr0' || s.op === 'mov-cr3' || s.op === 'mov-cr4') return false;
+    if (flushes(trace, i)) return false;
     if (s.op === 'invlpg' && Math.floor(s.va / PAGE_4K) === page) return false;
     if (s.op === 'write-phys' && accessedAfterEdit) edited = true;
     if (isAccessStep(s) && Math.floor(s.va / PAGE_4K) === page) {
@@ -242,6 +246,34 @@ function staleValueAfterEdit(trace: Trace, index: number, va: number): boolean {
     }
   }
   return false;
+}
+
+/**
+ * Whether step `index` may flush the TLB: a MOV to CR3 always may (SDM 4.10.4.1), a MOV to CR0 or CR4 only
+ * when it changes the register (a MOV that writes the value already there changes no paging bit, and
+ * neither the specification nor QEMU flushes then).
+ */
+function flushes(trace: Trace, index: number): boolean {
+  const step = trace.steps[index] as Step;
+  if (step.op === 'mov-cr3') return true;
+  if (step.op !== 'mov-cr0' && step.op !== 'mov-cr4') return false;
+  const register = step.op === 'mov-cr0' ? 'cr0' : 'cr4';
+  let before = trace.registers[register];
+  for (let i = 0; i < index; i++) {
+    const s = trace.steps[i] as Step;
+    if (s.op === (step.op as string)) before = (s as { value: number }).value;
+  }
+  return before !== step.value;
+}
+
+/**
+ * A load of a page that an earlier store reached through the stale entry QEMU kept after a fault (the
+ * store itself came after the stale-value pattern above): the load may come much later, after any
+ * flush, since the damage is in memory.
+ */
+function readsAfterStaleStore(trace: Trace, index: number, va: number): boolean {
+  const page = Math.floor(va / PAGE_4K);
+  return trace.steps.some((s, i) => i < index && s.op === 'store' && Math.floor(s.va / PAGE_4K) === page && staleValueAfterEdit(trace, i, s.va));
 }
 
 // ---- final-memory words --------------------------------------------------------------------------------
@@ -286,5 +318,18 @@ export function invlpgElsewhereWord(m: MemoryDifference, facts: TraceFacts): boo
     if (!isAccessStep(s) || !afterInvlpgElsewhere(facts.trace, i, s.va, facts.largePage)) return false;
     const reach = facts.reach(s.va);
     return (s.op === 'store' && reach.pages.has(page)) || reach.entries.has(m.pa);
+  });
+}
+
+/**
+ * A word a store through a stale entry kept after a fault reached (QEMU), or was meant to reach, or the
+ * entry whose accessed and dirty flags the specification's fresh walk of that store sets.
+ */
+export function storeAfterStaleFaultWord(m: MemoryDifference, facts: TraceFacts): boolean {
+  const page = m.pa - (m.pa % PAGE_4K);
+  return facts.trace.steps.some((s, i) => {
+    if (s.op !== 'store' || !staleValueAfterEdit(facts.trace, i, s.va)) return false;
+    const reach = facts.reach(s.va);
+    return reach.pages.has(page) || reach.entries.has(m.pa);
   });
 }

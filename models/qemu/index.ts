@@ -13,7 +13,7 @@ import { QemuMachine } from './qemu-machine.ts';
 export { ADAPTATION_KINDS, type AdaptationKind } from './adaptation-counts.ts';
 export { adaptForQemu } from './adapt.ts';
 export { QEMU_INSTALL_HINT, qemuUnavailableReason } from './availability.ts';
-export { type Departure, deviationExample, KNOWN_QEMU_DEVIATIONS, type KnownDeviation, knownDeviationOf } from './known-deviations.ts';
+export { type Departure, deviationExample, furtherExamples, KNOWN_QEMU_DEVIATIONS, type KnownDeviation, knownDeviationOf } from './known-deviations.ts';
 export { QemuMachine, QemuMachineError, type QemuMachineOptions } from './qemu-machine.ts';
 export { unsupportedReason } from './supported-traces.ts';
 

@@ -8,7 +8,7 @@
  *
  * Where QEMU departs from the SDM, the specification stays as it is: it is the authority.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Divergence, MemoryDifference } from '../../src/machine/check.ts';
@@ -27,6 +27,7 @@ import {
   readsHighStructure,
   reservedFaultWithoutP,
   staleAfterFault,
+  storeAfterStaleFaultWord,
   TraceFacts,
 } from './deviation-signatures.ts';
 
@@ -108,9 +109,9 @@ export const KNOWN_QEMU_DEVIATIONS: readonly KnownDeviation[] = [
     title: 'a page fault does not invalidate the stale TLB entry of the faulting page',
     rule: 'SDM 4.10.4.1: "a page-fault exception resulting from an attempt to use a linear address will invalidate any TLB entries that are for a page number corresponding to that linear address"',
     departs: 'qemu',
-    qemu: 'QEMU raises the fault from a fresh walk made for the access type its TLB entry lacked (a store through an entry filled for loads, say) and leaves the entry in place, so a later access of the other type still uses the stale translation.',
+    qemu: 'QEMU raises the fault from a fresh walk made for the access type or privilege its TLB entry lacked (a store through an entry filled for loads, a user access through a supervisor entry) and leaves the entry in place, so a later access of the other kind still uses the stale translation; a store made that way puts its bytes in the stale frame, which shows in any later load of the page or in final memory.',
     step: (d, facts) => staleAfterFault(d, facts),
-    word: null,
+    word: (m, facts) => storeAfterStaleFaultWord(m, facts),
     crash: null,
   },
   {
@@ -177,4 +178,14 @@ const EXAMPLES = join(dirname(fileURLToPath(import.meta.url)), 'deviations');
 /** The shrunk adapted trace that shows a deviation. */
 export function deviationExample(id: string): Trace {
   return validateTrace(JSON.parse(readFileSync(join(EXAMPLES, `${id}.json`), 'utf8')));
+}
+
+/**
+ * Further adapted traces that show a deviation in another shape than its example (found by campaigns
+ * after the example was shrunk): deviations/<id>.more.json, an array; none when there is no such file.
+ */
+export function furtherExamples(id: string): Trace[] {
+  const file = join(EXAMPLES, `${id}.more.json`);
+  if (!existsSync(file)) return [];
+  return (JSON.parse(readFileSync(file, 'utf8')) as unknown[]).map((t) => validateTrace(t));
 }
