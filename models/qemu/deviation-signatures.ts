@@ -254,16 +254,27 @@ function staleValueAfterEdit(trace: Trace, index: number, va: number): boolean {
  * neither the specification nor QEMU flushes then).
  */
 function flushes(trace: Trace, index: number): boolean {
-  const step = trace.steps[index] as Step;
-  if (step.op === 'mov-cr3') return true;
-  if (step.op !== 'mov-cr0' && step.op !== 'mov-cr4') return false;
-  const register = step.op === 'mov-cr0' ? 'cr0' : 'cr4';
-  let before = trace.registers[register];
-  for (let i = 0; i < index; i++) {
-    const s = trace.steps[i] as Step;
-    if (s.op === (step.op as string)) before = (s as { value: number }).value;
+  return flushingSteps(trace)[index] === true;
+}
+
+/** flushes() for every step, computed once per trace: the signatures ask for it inside their scans. */
+const flushCache = new WeakMap<Trace, readonly boolean[]>();
+
+function flushingSteps(trace: Trace): readonly boolean[] {
+  let flags = flushCache.get(trace);
+  if (flags === undefined) {
+    const value = { cr0: trace.registers.cr0, cr4: trace.registers.cr4 };
+    flags = trace.steps.map((s) => {
+      if (s.op === 'mov-cr3') return true;
+      if (s.op !== 'mov-cr0' && s.op !== 'mov-cr4') return false;
+      const register = s.op === 'mov-cr0' ? 'cr0' : 'cr4';
+      const changes = value[register] !== s.value;
+      value[register] = s.value;
+      return changes;
+    });
+    flushCache.set(trace, flags);
   }
-  return before !== step.value;
+  return flags;
 }
 
 /**
@@ -273,7 +284,19 @@ function flushes(trace: Trace, index: number): boolean {
  */
 function readsAfterStaleStore(trace: Trace, index: number, va: number): boolean {
   const page = Math.floor(va / PAGE_4K);
-  return trace.steps.some((s, i) => i < index && s.op === 'store' && Math.floor(s.va / PAGE_4K) === page && staleValueAfterEdit(trace, i, s.va));
+  return staleStores(trace).some((i) => i < index && Math.floor((trace.steps[i] as AccessStep).va / PAGE_4K) === page);
+}
+
+/** The stores that may have gone through a stale entry kept after a fault, computed once per trace. */
+const staleStoreCache = new WeakMap<Trace, readonly number[]>();
+
+function staleStores(trace: Trace): readonly number[] {
+  let stores = staleStoreCache.get(trace);
+  if (stores === undefined) {
+    stores = trace.steps.flatMap((s, i) => (s.op === 'store' && staleValueAfterEdit(trace, i, s.va) ? [i] : []));
+    staleStoreCache.set(trace, stores);
+  }
+  return stores;
 }
 
 // ---- final-memory words --------------------------------------------------------------------------------
@@ -327,9 +350,8 @@ export function invlpgElsewhereWord(m: MemoryDifference, facts: TraceFacts): boo
  */
 export function storeAfterStaleFaultWord(m: MemoryDifference, facts: TraceFacts): boolean {
   const page = m.pa - (m.pa % PAGE_4K);
-  return facts.trace.steps.some((s, i) => {
-    if (s.op !== 'store' || !staleValueAfterEdit(facts.trace, i, s.va)) return false;
-    const reach = facts.reach(s.va);
+  return staleStores(facts.trace).some((i) => {
+    const reach = facts.reach((facts.trace.steps[i] as AccessStep).va);
     return reach.pages.has(page) || reach.entries.has(m.pa);
   });
 }
