@@ -5,7 +5,7 @@
  */
 import { hexFromBigInt, type Hex64 } from '../arch/word.ts';
 import type { OutcomeTags, WalkTrace } from '../spec/outcome.ts';
-import { type SpecState, initialState } from '../spec/state.ts';
+import { type SpecState, initialState, withoutMemos } from '../spec/state.ts';
 import { advance, dedupe, outcomes } from '../spec/transition.ts';
 import { formatStep, hexPhys } from './format.ts';
 import type { Divergence, MemoryDifference } from './divergence.ts';
@@ -143,7 +143,7 @@ export function compare(trace: Trace, result: MachineResult): { divergence: Dive
     if (next.length === 0 && bounded) return { divergence: null, tags, inconclusive: true };
     if (next.length === 0) {
       // What was allowed is gathered only now: on every step that matches, it would be thrown away.
-      const options = states.flatMap((s) => outcomes(s, step));
+      const options = states.flatMap((s) => outcomes(withoutMemos(s), step));
       const allowed = options.map((o) => o.observation);
       const walks = options.flatMap((o) => o.walks);
       const allowedUnique = uniqueObservations(allowed);

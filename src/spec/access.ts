@@ -10,11 +10,12 @@ import { hexFromBigInt } from '../arch/word.ts';
 import type { AccessStep } from '../machine/trace.ts';
 import { type Access, deniedBy, type FaultCause, pageFaultErrorCode } from './access-rights.ts';
 import { isPresent, mask } from './entry.ts';
-import { cachedTranslations, translationKey } from './invalidation.ts';
+import { cachedTranslations } from './invalidation.ts';
 import { type BitUpdate, type Effects, NO_EFFECTS, type Outcome, type OutcomeTags, type WalkTrace } from './outcome.ts';
 import { physicalOf } from './stage2.ts';
 import { bitOf, pagingContext, type SpecState } from './state.ts';
-import { type EntryRead, type PagingContext, type Translation, walk, type WalkResult } from './walk.ts';
+import type { EntryRead, PagingContext, Translation, WalkResult } from './walk.ts';
+import { knownWalk } from './walk-memo.ts';
 
 const ACCESSED = mask(BIT.A);
 const DIRTY = mask(BIT.D);
@@ -61,27 +62,34 @@ function directAccess(s: SpecState, step: AccessStep): Outcome[] {
   return completeAccess(s, step, pas, { setBits: [], maySet: [] }, [], { pageSize: 'none', tlb: 'none', space: 'direct' });
 }
 
+interface PieceContext {
+  readonly piece: Piece;
+  readonly access: Access;
+  readonly rights: { readonly wp: boolean; readonly nxe: boolean };
+  readonly fresh: WalkResult;
+  readonly freshCached: boolean;
+}
+
+function fromTranslation(p: PieceContext, t: Translation, stale: boolean): PieceOption {
+  const denied = deniedBy(t, p.access, p.rights);
+  const w: WalkTrace = { va: p.piece.va, source: stale ? 'stale' : 'fresh', entries: t.entries, verdict: denied ?? 'SDM 4.6: access permitted' };
+  return denied === null
+    ? { ok: true, t, stale, cached: stale || p.freshCached, fresh: p.fresh, walk: w }
+    : { ok: false, cause: 'protection', stale, fresh: p.fresh, entries: t.entries, walk: w };
+}
+
 function pieceOptions(s: SpecState, ctx: PagingContext, piece: Piece, access: Access): PieceOption[] {
-  const fresh = walk(s.memory, ctx, piece.va);
-  const rights = { wp: bitOf(s.registers.cr0, CR0.WP_BIT), nxe: ctx.nxe };
-  const options: PieceOption[] = [];
-  const freshKey = fresh.kind === 'translation' ? translationKey(fresh) : null;
+  const { result: fresh, key: freshKey } = knownWalk(s.structures.walks, s.memory, ctx, piece.va);
   const cached = cachedTranslations(s.epochs, s.events, piece.va, freshKey);
-  const fromTranslation = (t: Translation, stale: boolean): PieceOption => {
-    const denied = deniedBy(t, access, rights);
-    const source = stale ? 'stale' : 'fresh';
-    const w: WalkTrace = { va: piece.va, source, entries: t.entries, verdict: denied ?? 'SDM 4.6: access permitted' };
-    return denied === null
-      ? { ok: true, t, stale, cached: stale || cached.freshCached, fresh, walk: w }
-      : { ok: false, cause: 'protection', stale, fresh, entries: t.entries, walk: w };
-  };
-  if (fresh.kind === 'translation') options.push(fromTranslation(fresh, false));
+  const p: PieceContext = { piece, access, rights: { wp: bitOf(s.registers.cr0, CR0.WP_BIT), nxe: ctx.nxe }, fresh, freshCached: cached.freshCached };
+  const options: PieceOption[] = [];
+  if (fresh.kind === 'translation') options.push(fromTranslation(p, fresh, false));
   else {
     const last = fresh.entries[fresh.entries.length - 1];
     const w: WalkTrace = { va: piece.va, source: 'fresh', entries: fresh.entries, verdict: last?.rule ?? fresh.kind };
     options.push({ ok: false, cause: fresh.kind, stale: false, fresh, entries: fresh.entries, walk: w });
   }
-  for (const t of cached.stale) options.push(fromTranslation(t, true));
+  for (const t of cached.stale) options.push(fromTranslation(p, t, true));
   return options;
 }
 
@@ -113,18 +121,30 @@ function pagedAccess(s: SpecState, ctx: PagingContext, step: AccessStep): Outcom
   const pieces = splitAtPages(step.va, step.size);
   const perPiece = pieces.map((p) => pieceOptions(s, ctx, p, access));
   const outcomes: Outcome[] = [];
-  const choose = (i: number, chosen: PieceOption[]): void => {
-    if (i === pieces.length) {
-      outcomes.push(...translatedAccess(s, step, pieces, chosen));
-      return;
-    }
-    for (const option of perPiece[i] ?? []) {
-      if (!option.ok) outcomes.push(faultedAccess(step, access, ctx, pieces[i] as Piece, [...chosen, option]));
-      else choose(i + 1, [...chosen, option]);
-    }
-  };
-  choose(0, []);
+  choosePieces({ s, ctx, step, access, pieces, perPiece, outcomes }, 0, []);
   return outcomes;
+}
+
+interface Choice {
+  readonly s: SpecState;
+  readonly ctx: PagingContext;
+  readonly step: AccessStep;
+  readonly access: Access;
+  readonly pieces: readonly Piece[];
+  readonly perPiece: readonly PieceOption[][];
+  readonly outcomes: Outcome[];
+}
+
+/** Every combination of the pieces' options, in order; a fault on a piece ends the access there. */
+function choosePieces(c: Choice, i: number, chosen: PieceOption[]): void {
+  if (i === c.pieces.length) {
+    c.outcomes.push(...translatedAccess(c.s, c.step, c.pieces, chosen));
+    return;
+  }
+  for (const option of c.perPiece[i] ?? []) {
+    if (!option.ok) c.outcomes.push(faultedAccess(c.step, c.access, c.ctx, c.pieces[i] as Piece, [...chosen, option]));
+    else choosePieces(c, i + 1, [...chosen, option]);
+  }
 }
 
 function pageSizeTag(t: Translation | null): OutcomeTags['pageSize'] {
@@ -164,7 +184,7 @@ function faultedAccess(step: AccessStep, access: Access, ctx: PagingContext, pie
   };
 }
 
-function translatedAccess(s: SpecState, step: AccessStep, pieces: Piece[], chosen: PieceOption[]): Outcome[] {
+function translatedAccess(s: SpecState, step: AccessStep, pieces: readonly Piece[], chosen: PieceOption[]): Outcome[] {
   const write = step.op === 'store';
   const setBits: BitUpdate[] = [];
   const maySet: BitUpdate[] = [];
@@ -242,6 +262,13 @@ function byteWithUpdates(memory: SpecState['memory'], pa: number, updates: reado
   return byte;
 }
 
+/** Bits of the word at wordPa that the processor may have set: earlier uncertainty and this step's. */
+function mayOf(s: SpecState, pending: readonly BitUpdate[], wordPa: number): bigint {
+  let bits = s.maySet.get(wordPa) ?? 0n;
+  for (const u of pending) if (u.pa === wordPa) bits |= u.bits;
+  return bits;
+}
+
 interface UncertainBit {
   readonly valueBit: bigint;
   readonly update: BitUpdate;
@@ -258,13 +285,11 @@ function uncertainReadBits(
 ): { valueBits: bigint; settled: BitUpdate[] }[] {
   // Nothing uncertain anywhere (the common case): the load sees one value.
   if (pending.length === 0 && s.maySet.size === 0) return [{ valueBits: 0n, settled: [] }];
-  const mayOf = (wordPa: number): bigint =>
-    pending.filter((u) => u.pa === wordPa).reduce((acc, u) => acc | u.bits, s.maySet.get(wordPa) ?? 0n);
   const bits: UncertainBit[] = [];
   pas.forEach((pa, i) => {
     const wordPa = pa - (pa % 8);
     const shift = BigInt((pa - wordPa) * 8);
-    const free = ((mayOf(wordPa) >> shift) & 0xffn) & ~BigInt(bytes[i] as number);
+    const free = ((mayOf(s, pending, wordPa) >> shift) & 0xffn) & ~BigInt(bytes[i] as number);
     for (let b = 0n; b < 8n; b++)
       if ((free >> b) & 1n) bits.push({ valueBit: 1n << (b + BigInt(8 * i)), update: { pa: wordPa, bits: 1n << (b + shift) } });
   });

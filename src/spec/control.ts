@@ -8,7 +8,7 @@ import type { InvlpgStep, MapStage2Step, MovCrStep, Registers, WritePhysStep } f
 import type { Invalidation } from './invalidation.ts';
 import { type Effects, NO_EFFECTS, type Outcome, type OutcomeTags } from './outcome.ts';
 import { bitOf, loadPdptes, pagingContext, pagingEnabled, type SpecState } from './state.ts';
-import { walk } from './walk.ts';
+import { knownWalk } from './walk-memo.ts';
 
 function tags(s: SpecState, fault: OutcomeTags['fault'] = 'none'): OutcomeTags {
   return { pageSize: 'none', tlb: 'none', fault, space: pagingEnabled(s.registers) ? 'paged' : 'direct', access: 'control' };
@@ -69,7 +69,7 @@ export function invlpgOutcome(s: SpecState, step: InvlpgStep): Outcome {
   const invalidations: Invalidation[] = [{ kind: 'page', va: step.va >>> 0 }];
   const ctx = pagingContext(s);
   if (ctx !== null) {
-    const current = walk(s.memory, ctx, step.va >>> 0);
+    const current = knownWalk(s.structures.walks, s.memory, ctx, step.va >>> 0).result;
     if (current.kind === 'translation' && current.pageSize > PAGE_4K)
       invalidations.push({ kind: 'region', base: current.pageBase, size: current.pageSize });
   }

@@ -6,7 +6,8 @@
  * processor may cache any translation that was valid, whether or not it was used; 4.10.4: what removes it).
  */
 import type { PhysicalMemory } from './physical-memory.ts';
-import { type PagingContext, type Translation, walk } from './walk.ts';
+import type { PagingContext, Translation } from './walk.ts';
+import { knownWalk, type WalkMemo } from './walk-memo.ts';
 
 export type Invalidation =
   /** INVLPG, or a #PF on this address (SDM 4.10.4.1): entries whose page contains va. */
@@ -30,28 +31,12 @@ export interface Epoch {
   /** Sequence number at which the epoch ended; only invalidations at or after it remove its translations. */
   readonly endedAt: number;
   /**
-   * The epoch's translations by linear 4 KiB page, as they are asked for (null: none). An epoch never
-   * changes, and the states the specification follows at once share their epochs: without this, each of
-   * a few hundred states walked each of dozens of epochs on every access.
+   * The epoch's walks by linear 4 KiB page, as they are asked for. An epoch never changes, and the states
+   * the specification follows at once share their epochs: without this, each of a few hundred states
+   * walked each of dozens of epochs on every access. An epoch takes over the walks its context made while
+   * it was current (transition.ts).
    */
-  readonly translations: Map<number, KeyedTranslation | null>;
-}
-
-interface KeyedTranslation {
-  readonly t: Translation;
-  readonly key: string;
-}
-
-/** The epoch's translation of va, walked once per page. */
-function translationIn(epoch: Epoch, va: number): KeyedTranslation | null {
-  const page = va >>> 12;
-  let known = epoch.translations.get(page);
-  if (known === undefined) {
-    const result = walk(epoch.memory, epoch.paging, va);
-    known = result.kind === 'translation' ? { t: result, key: translationKey(result) } : null;
-    epoch.translations.set(page, known);
-  }
-  return known;
+  readonly translations: WalkMemo;
 }
 
 export function covers(inv: Invalidation, t: Translation): boolean {
@@ -65,10 +50,6 @@ export function covers(inv: Invalidation, t: Translation): boolean {
     case 'region':
       return t.pageBase < inv.base + inv.size && inv.base < t.pageBase + t.pageSize;
   }
-}
-
-export function translationKey(t: Translation): string {
-  return `${t.pageBase}/${t.pageSize}->${t.frame} w${+t.writable}u${+t.user}x${+t.executeDisabled}g${+t.global}`;
 }
 
 export interface CachedTranslations {
@@ -97,9 +78,8 @@ export function cachedTranslations(
   const stale: Translation[] = [];
   let freshCached = false;
   for (const epoch of epochs) {
-    const known = translationIn(epoch, va);
-    if (known === null) continue;
-    const { t, key } = known;
+    const { result: t, key } = knownWalk(epoch.translations, epoch.memory, epoch.paging, va);
+    if (key === null || t.kind !== 'translation') continue;
     if (seen.has(key) || !survives(epoch, events, t)) continue;
     seen.add(key);
     if (key === freshKey) freshCached = true;

@@ -10,6 +10,7 @@ import type { Epoch, InvalidationEvent } from './invalidation.ts';
 import { PhysicalMemory } from './physical-memory.ts';
 import { physicalOf, type Stage2 } from './stage2.ts';
 import type { PagingContext } from './walk.ts';
+import type { WalkMemo } from './walk-memo.ts';
 
 export interface SpecState {
   readonly maxPhyAddr: number;
@@ -35,14 +36,30 @@ export interface SpecState {
    */
   readonly maySet: ReadonlyMap<number, bigint>;
   /**
-   * The frames of the current context's paging structures (paging-structures.ts), filled when first
-   * needed; shared by the states whose structures are the same. Derived data: not part of equality.
+   * The frames of the current context's paging structures (paging-structures.ts) and its walks, filled
+   * when first needed; shared by the states whose structures are the same. Derived data: not part of
+   * equality.
    */
   readonly structures: StructureCache;
 }
 
 export interface StructureCache {
+  /** The paging context (null: paging off), made once (undefined: not yet). */
+  context: PagingContext | null | undefined;
   frames: ReadonlySet<number> | null;
+  readonly walks: WalkMemo;
+}
+
+export function emptyStructureCache(): StructureCache {
+  return { context: undefined, frames: null, walks: new Map() };
+}
+
+/**
+ * The state with nothing remembered: walks shown in an explanation then read memory as it is at that
+ * step, accessed and dirty bits included (a remembered walk may have been made before they were set).
+ */
+export function withoutMemos(s: SpecState): SpecState {
+  return { ...s, structures: emptyStructureCache(), epochs: s.epochs.map((e) => ({ ...e, translations: new Map() })) };
 }
 
 export const bitOf = (value: number, position: number): boolean => ((value >>> position) & 1) === 1;
@@ -56,6 +73,11 @@ export function paeEnabled(r: Registers): boolean {
 }
 
 export function pagingContext(s: SpecState): PagingContext | null {
+  if (s.structures.context === undefined) s.structures.context = contextOf(s);
+  return s.structures.context;
+}
+
+function contextOf(s: SpecState): PagingContext | null {
   if (!pagingEnabled(s.registers)) return null;
   return {
     mode: paeEnabled(s.registers) ? 'pae' : '32-bit',
@@ -113,6 +135,6 @@ export function initialState(trace: Trace): SpecState {
     events: [],
     seq: 0,
     maySet: new Map(),
-    structures: { frames: null },
+    structures: emptyStructureCache(),
   };
 }

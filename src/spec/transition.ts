@@ -9,7 +9,7 @@ import { invlpgOutcome, mapStage2Outcome, movCrOutcome, writePhysOutcome } from 
 import type { Epoch, InvalidationEvent } from './invalidation.ts';
 import type { BitUpdate, Effects, Outcome } from './outcome.ts';
 import { tableFrames, touchesFrames } from './paging-structures.ts';
-import { pagingContext, type SpecState } from './state.ts';
+import { emptyStructureCache, pagingContext, type SpecState } from './state.ts';
 import { sameState, stateFingerprint } from './state-equality.ts';
 import type { PagingContext } from './walk.ts';
 
@@ -38,15 +38,27 @@ export function outcomes(s: SpecState, step: Step): Outcome[] {
  */
 function nextMaySet(s: SpecState, e: Effects, extra: readonly BitUpdate[]): ReadonlyMap<number, bigint> {
   let out: Map<number, bigint> | null = null;
-  const writable = (): Map<number, bigint> => (out ??= new Map(s.maySet));
   // A write of a word's low byte replaces whatever accessed/dirty bits the processor may have set.
-  if (e.writes !== null) for (const pa of e.writes.pas) if (pa % 8 === 0 && s.maySet.has(pa)) writable().delete(pa);
-  for (const updates of [e.maySet, extra])
-    for (const u of updates) {
-      const old = (out ?? s.maySet).get(u.pa) ?? 0n;
-      if ((old | u.bits) !== old) writable().set(u.pa, old | u.bits);
-    }
+  if (e.writes !== null && s.maySet.size > 0)
+    for (const pa of e.writes.pas)
+      if (pa % 8 === 0 && s.maySet.has(pa)) {
+        out ??= new Map(s.maySet);
+        out.delete(pa);
+      }
+  out = addMaySet(s.maySet, out, e.maySet);
+  out = addMaySet(s.maySet, out, extra);
   return out ?? s.maySet;
+}
+
+/** Adds the updates' bits to `out`, a copy of `from` made the first time a bit is new. */
+function addMaySet(from: ReadonlyMap<number, bigint>, out: Map<number, bigint> | null, updates: readonly BitUpdate[]): Map<number, bigint> | null {
+  for (const u of updates) {
+    const old = (out ?? from).get(u.pa) ?? 0n;
+    if ((old | u.bits) === old) continue;
+    out ??= new Map(from);
+    out.set(u.pa, old | u.bits);
+  }
+  return out;
 }
 
 function changesContext(e: Effects): boolean {
@@ -71,13 +83,25 @@ function changesDataOnly(s: SpecState, ctx: PagingContext, e: Effects): boolean 
  * epoch's end count).
  */
 function prune(epochs: readonly Epoch[], events: readonly InvalidationEvent[]): { epochs: readonly Epoch[]; events: readonly InvalidationEvent[] } {
-  const flushes = events.filter((e) => e.invalidation.kind === 'non-global');
-  const lastFlush = flushes.length === 0 ? -1 : (flushes[flushes.length - 1] as InvalidationEvent).seq;
-  const live = epochs.filter((epoch) => epoch.paging.pge || epoch.endedAt > lastFlush);
+  // No event: nothing ended any epoch, and no event is too old to matter (the usual case; no copies).
+  if (events.length === 0) return { epochs, events };
+  let lastFlush = -1;
+  for (let i = events.length - 1; i >= 0 && lastFlush < 0; i--) if ((events[i] as InvalidationEvent).invalidation.kind === 'non-global') lastFlush = (events[i] as InvalidationEvent).seq;
+  const live = lastFlush < 0 ? epochs : epochs.filter((epoch) => epoch.paging.pge || epoch.endedAt > lastFlush);
   if (live.length === 0) return { epochs: [], events: [] };
   const oldest = (live[0] as Epoch).endedAt;
-  const from = events.findIndex((e) => e.seq >= oldest);
-  return { epochs: live.length === epochs.length ? epochs : live, events: from === 0 ? events : from < 0 ? [] : events.slice(from) };
+  let from = 0;
+  while (from < events.length && (events[from] as InvalidationEvent).seq < oldest) from++;
+  return { epochs: live.length === epochs.length ? epochs : live, events: from === 0 ? events : events.slice(from) };
+}
+
+/**
+ * Whether the structure cache (context, frames, walks) stays valid: accessed/dirty updates and writes
+ * outside the structures leave it as it was, and with paging off it holds nothing a write could change.
+ */
+function keepsStructures(ctx: PagingContext | null, e: Effects, dataOnly: boolean): boolean {
+  if (e.registers !== null || e.pdptes !== null || e.stage2 !== null) return false;
+  return ctx === null || dataOnly || e.writes === null;
 }
 
 export function apply(s: SpecState, e: Effects, extraMaySet: readonly BitUpdate[] = []): SpecState {
@@ -87,7 +111,8 @@ export function apply(s: SpecState, e: Effects, extraMaySet: readonly BitUpdate[
   const ctx = pagingContext(s);
   const dataOnly = ctx !== null && changesDataOnly(s, ctx, e);
   if (ctx !== null && changesContext(e)) {
-    const ended: Epoch = { memory: s.memory, paging: ctx, endedAt: seq, translations: new Map() };
+    // The walks made in the context so far are the ended epoch's: same structures, same translations.
+    const ended: Epoch = { memory: s.memory, paging: ctx, endedAt: seq, translations: s.structures.walks };
     // An epoch that translates exactly as the one ending now is dominated by it: it ended earlier, so
     // every invalidation that spares it spares the new one too.
     epochs = lastEpochIsCurrent ? [...epochs.slice(0, -1), ended] : [...epochs, ended];
@@ -112,7 +137,7 @@ export function apply(s: SpecState, e: Effects, extraMaySet: readonly BitUpdate[
   const maySet = nextMaySet(s, e, extraMaySet);
 
   return {
-    ...s,
+    maxPhyAddr: s.maxPhyAddr,
     memory,
     registers: e.registers ?? s.registers,
     pdptes: e.pdptes?.pdptes ?? s.pdptes,
@@ -123,8 +148,7 @@ export function apply(s: SpecState, e: Effects, extraMaySet: readonly BitUpdate[
     events,
     seq,
     maySet,
-    // Accessed/dirty updates and writes outside the structures leave them where they were.
-    structures: ctx !== null && (dataOnly || !changesContext(e)) ? s.structures : { frames: null },
+    structures: keepsStructures(ctx, e, dataOnly) ? s.structures : emptyStructureCache(),
   };
 }
 

@@ -32,32 +32,29 @@ function largeFrame(pde: bigint, maxPhyAddr: number): number {
 
 export function walk32(memory: PhysicalMemory, ctx: PagingContext, va: number): WalkResult {
   const entries: EntryRead[] = [];
-  const record = (level: 'PDE' | 'PTE', pa: number, value: bigint, rule: string): void => {
-    entries.push({ level, pa, width: 4, value, rule });
-  };
   const directory = (ctx.cr3 & PAGING32.CR3_DIRECTORY_MASK) >>> 0;
   const pde = readEntry(memory, ctx.stage2, directory + (va >>> PAGING32.PDE_SHIFT) * PAGING32.ENTRY_BYTES, 4);
   if (!isPresent(pde.value)) {
-    record('PDE', pde.pa, pde.value, 'SDM 4.3: PDE P=0, no valid translation');
+    entries.push(entry('PDE', pde.pa, pde.value, 'SDM 4.3: PDE P=0, no valid translation'));
     return { kind: 'not-present', level: 'PDE', entries };
   }
   if (ctx.pse && mapsLargePage(pde.value)) {
     const reserved = largePde32ReservedBits(pde.value, ctx.maxPhyAddr);
     if (reserved !== 0n) {
-      record('PDE', pde.pa, pde.value, `SDM Table 4-4: 4 MiB PDE sets reserved bits 0x${reserved.toString(16)}`);
+      entries.push(entry('PDE', pde.pa, pde.value, `SDM Table 4-4: 4 MiB PDE sets reserved bits 0x${reserved.toString(16)}`));
       return { kind: 'reserved', level: 'PDE', entries };
     }
-    record('PDE', pde.pa, pde.value, 'SDM Table 4-4: CR4.PSE=1 and PS=1 map a 4 MiB page');
+    entries.push(entry('PDE', pde.pa, pde.value, 'SDM Table 4-4: CR4.PSE=1 and PS=1 map a 4 MiB page'));
     return translation(va, PAGE_4M, largeFrame(pde.value, ctx.maxPhyAddr), entries, ctx);
   }
-  record('PDE', pde.pa, pde.value, 'SDM Table 4-5: the PDE references a page table');
+  entries.push(entry('PDE', pde.pa, pde.value, 'SDM Table 4-5: the PDE references a page table'));
   const table = Number(pde.value & 0xfffff000n);
   const pte = readEntry(memory, ctx.stage2, table + ((va >>> PAGING32.PTE_SHIFT) & PAGING32.INDEX_MASK) * PAGING32.ENTRY_BYTES, 4);
   if (!isPresent(pte.value)) {
-    record('PTE', pte.pa, pte.value, 'SDM 4.3: PTE P=0, no valid translation');
+    entries.push(entry('PTE', pte.pa, pte.value, 'SDM 4.3: PTE P=0, no valid translation'));
     return { kind: 'not-present', level: 'PTE', entries };
   }
-  record('PTE', pte.pa, pte.value, 'SDM Table 4-6: PTE maps a 4 KiB page');
+  entries.push(entry('PTE', pte.pa, pte.value, 'SDM Table 4-6: PTE maps a 4 KiB page'));
   return translation(va, PAGE_4K, Number(pte.value & 0xfffff000n), entries, ctx);
 }
 
@@ -76,4 +73,9 @@ function translation(va: number, pageSize: number, frame: number, entries: Entry
     global: ctx.pge && isGlobal(leaf),
     entries,
   };
+}
+
+/** An entry as read (4 bytes), with the rule the walk applied to it. Top level: a closure per walk costs. */
+function entry(level: EntryRead['level'], pa: number, value: bigint, rule: string): EntryRead {
+  return { level, pa, width: 4, value, rule };
 }

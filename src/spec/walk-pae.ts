@@ -26,31 +26,28 @@ export function walkPae(memory: PhysicalMemory, ctx: PagingContext, va: number):
   const pdpte = ctx.pdptes[pdpteIndex] ?? 0n;
   const entries: EntryRead[] = [];
   const pdptePa = ctx.pdptAddress + pdpteIndex * PAE_INDEX.ENTRY_BYTES;
-  const record = (level: EntryRead['level'], pa: number, value: bigint, rule: string): void => {
-    entries.push({ level, pa, width: 8, value, rule });
-  };
   if (!isPresent(pdpte)) {
-    record('PDPTE', pdptePa, pdpte, 'SDM 4.4.2: PDPTE register P=0, not present');
+    entries.push(entry('PDPTE', pdptePa, pdpte, 'SDM 4.4.2: PDPTE register P=0, not present'));
     return { kind: 'not-present', level: 'PDPTE', entries };
   }
   // Reserved PDPTE bits cannot occur here: they fault with #GP when the registers are loaded (SDM 4.4.1).
-  record('PDPTE', pdptePa, pdpte, 'SDM 4.4.2: PDPTE register selected by bits 31:30');
+  entries.push(entry('PDPTE', pdptePa, pdpte, 'SDM 4.4.2: PDPTE register selected by bits 31:30'));
 
   const pdeIpa = tableAddress(pdpte, ctx.maxPhyAddr) + index(va, PAE_INDEX.PDE_SHIFT) * PAE_INDEX.ENTRY_BYTES;
   const pde = readEntry(memory, ctx.stage2, pdeIpa, 8);
   const pdeFault = checkEntry('PDE', pde.value, pde.pa, ctx, entries);
   if (pdeFault) return pdeFault;
   if (mapsLargePage(pde.value)) {
-    record('PDE', pde.pa, pde.value, 'SDM Table 4-9: PS=1 maps a 2 MiB page');
+    entries.push(entry('PDE', pde.pa, pde.value, 'SDM Table 4-9: PS=1 maps a 2 MiB page'));
     return translation(va, PAGE_2M, largePageAddress(pde.value, ctx.maxPhyAddr), entries, ctx);
   }
-  record('PDE', pde.pa, pde.value, 'SDM Table 4-10: PS=0 references a page table');
+  entries.push(entry('PDE', pde.pa, pde.value, 'SDM Table 4-10: PS=0 references a page table'));
 
   const pteIpa = tableAddress(pde.value, ctx.maxPhyAddr) + index(va, PAE_INDEX.PTE_SHIFT) * PAE_INDEX.ENTRY_BYTES;
   const pte = readEntry(memory, ctx.stage2, pteIpa, 8);
   const pteFault = checkEntry('PTE', pte.value, pte.pa, ctx, entries);
   if (pteFault) return pteFault;
-  record('PTE', pte.pa, pte.value, 'SDM Table 4-11: PTE maps a 4 KiB page');
+  entries.push(entry('PTE', pte.pa, pte.value, 'SDM Table 4-11: PTE maps a 4 KiB page'));
   return translation(va, PAGE_4K, tableAddress(pte.value, ctx.maxPhyAddr), entries, ctx);
 }
 
@@ -83,4 +80,9 @@ function translation(va: number, pageSize: number, frame: number, entries: Entry
     global: ctx.pge && isGlobal(leaf),
     entries,
   };
+}
+
+/** An entry as read (8 bytes), with the rule the walk applied to it. Top level: a closure per walk costs. */
+function entry(level: EntryRead['level'], pa: number, value: bigint, rule: string): EntryRead {
+  return { level, pa, width: 8, value, rule };
 }
