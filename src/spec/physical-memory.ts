@@ -16,11 +16,15 @@ type Frame = ReadonlyMap<number, bigint>;
 type Bucket = ReadonlyMap<number, Frame>;
 
 /**
- * Frames are spread over a fixed array of buckets by frame number, so a write copies the array (a few
- * hundred pointers), one bucket and one frame: constant work, however many frames the memory holds
- * (a long trace touches thousands, and copying an index of them all on every store was most of its cost).
+ * Frames are spread over a fixed array of buckets by frame number, so a write copies one bucket and one
+ * frame: constant work, however many frames the memory holds (a long trace touches thousands, and
+ * copying an index of them all on every store was most of its cost). The buckets sit in GROUPS groups of
+ * GROUP_SIZE, so that a write copies two short arrays of pointers, not one of all the buckets.
  */
-const BUCKETS = 256;
+const GROUP_SIZE = 16;
+const GROUPS = 16;
+const BUCKETS = GROUPS * GROUP_SIZE;
+type Group = readonly (Bucket | undefined)[];
 
 function frameOf(pa: number): number {
   return pa - (pa % PAGE_4K);
@@ -31,31 +35,39 @@ function bucketOf(frameBase: number): number {
   return (frameBase / PAGE_4K) % BUCKETS;
 }
 
-/** A memory under construction: buckets and frames are copied the first time a write touches them. */
+/** A memory under construction: groups, buckets and frames are copied the first time a write touches them. */
 class Draft {
-  readonly buckets: (Bucket | undefined)[];
-  /** Buckets and frames this draft owns (a handful: a step writes one or two words). */
+  readonly groups: (Group | undefined)[];
+  /** Groups, buckets and frames this draft owns (a handful: a step writes one or two words). */
   private readonly copied: object[] = [];
   hash: number;
   size: number;
 
   constructor(from: PhysicalMemory) {
-    this.buckets = from.buckets.slice();
+    this.groups = from.groups.slice();
     this.hash = from.hash;
     this.size = from.size;
   }
 
   read(pa: number): bigint {
     const base = frameOf(pa);
-    return this.buckets[bucketOf(base)]?.get(base)?.get(pa) ?? 0n;
+    const b = bucketOf(base);
+    return this.groups[Math.floor(b / GROUP_SIZE)]?.[b % GROUP_SIZE]?.get(base)?.get(pa) ?? 0n;
   }
 
-  /** The bucket at index b, writable (copied once per draft). */
+  /** The bucket at index b, writable (it and its group copied once per draft). */
   private bucketForWrite(b: number): Map<number, Frame> {
-    let bucket = this.buckets[b] as Map<number, Frame> | undefined;
+    const g = Math.floor(b / GROUP_SIZE);
+    let group = this.groups[g] as (Bucket | undefined)[] | undefined;
+    if (group === undefined || !this.copied.includes(group)) {
+      group = group === undefined ? new Array<Bucket | undefined>(GROUP_SIZE).fill(undefined) : group.slice();
+      this.groups[g] = group;
+      this.copied.push(group);
+    }
+    let bucket = group[b % GROUP_SIZE] as Map<number, Frame> | undefined;
     if (bucket === undefined || !this.copied.includes(bucket)) {
       bucket = new Map(bucket ?? []);
-      this.buckets[b] = bucket;
+      group[b % GROUP_SIZE] = bucket;
       this.copied.push(bucket);
     }
     return bucket;
@@ -87,7 +99,10 @@ class Draft {
   }
 }
 
-const NO_BUCKETS: readonly (Bucket | undefined)[] = Object.freeze(new Array<Bucket | undefined>(BUCKETS).fill(undefined));
+/** Shift of byte i of a word, as a BigInt made once. */
+const BYTE_SHIFTS: readonly bigint[] = [0n, 8n, 16n, 24n, 32n, 40n, 48n, 56n];
+
+const NO_GROUPS: readonly (Group | undefined)[] = Object.freeze(new Array<Group | undefined>(GROUPS).fill(undefined));
 
 function sameFrame(a: Frame, b: Frame | undefined): boolean {
   if (a === b) return true;
@@ -105,8 +120,8 @@ function sameBucket(a: Bucket | undefined, b: Bucket | undefined): boolean {
 
 export class PhysicalMemory {
   private constructor(
-    /** Frames by bucket (bucketOf). Never mutated once the memory exists. */
-    readonly buckets: readonly (Bucket | undefined)[],
+    /** Frames by bucket (bucketOf), in groups of GROUP_SIZE buckets. Never mutated once the memory exists. */
+    readonly groups: readonly (Group | undefined)[],
     /** XOR of wordHash over the non-zero words: equal memories have equal hashes. */
     readonly hash: number,
     /** Number of non-zero words. */
@@ -114,7 +129,7 @@ export class PhysicalMemory {
   ) {}
 
   static empty(): PhysicalMemory {
-    return new PhysicalMemory(NO_BUCKETS, 0, 0);
+    return new PhysicalMemory(NO_GROUPS, 0, 0);
   }
 
   static fromWords(words: Iterable<readonly [number, bigint]>): PhysicalMemory {
@@ -124,12 +139,16 @@ export class PhysicalMemory {
   }
 
   private static of(draft: Draft): PhysicalMemory {
-    return new PhysicalMemory(draft.buckets, draft.hash, draft.size);
+    return new PhysicalMemory(draft.groups, draft.hash, draft.size);
+  }
+
+  private bucket(b: number): Bucket | undefined {
+    return this.groups[Math.floor(b / GROUP_SIZE)]?.[b % GROUP_SIZE];
   }
 
   readWord(pa: number): bigint {
     const base = frameOf(pa);
-    return this.buckets[bucketOf(base)]?.get(base)?.get(pa) ?? 0n;
+    return this.bucket(bucketOf(base))?.get(base)?.get(pa) ?? 0n;
   }
 
   writeWord(pa: number, value: bigint): PhysicalMemory {
@@ -141,18 +160,26 @@ export class PhysicalMemory {
 
   readByte(pa: number): number {
     const wordPa = pa - (pa % 8);
-    return Number((this.readWord(wordPa) >> BigInt((pa - wordPa) * 8)) & 0xffn);
+    return Number((this.readWord(wordPa) >> (BYTE_SHIFTS[pa - wordPa] as bigint)) & 0xffn);
   }
 
-  /** Writes bytes[i] at pas[i] for every i, as one new memory. */
+  /** Writes bytes[i] at pas[i] for every i, as one new memory. Bytes of one word are merged first. */
   writeBytes(pas: readonly number[], bytes: readonly number[]): PhysicalMemory {
     const draft = new Draft(this);
-    pas.forEach((pa, i) => {
-      const wordPa = pa - (pa % 8);
-      const shift = BigInt((pa - wordPa) * 8);
-      const old = draft.read(wordPa);
-      draft.write(wordPa, (old & ~(0xffn << shift)) | (BigInt(bytes[i] ?? 0) << shift));
-    });
+    let wordPa = -1;
+    let word = 0n;
+    for (let i = 0; i < pas.length; i++) {
+      const pa = pas[i] as number;
+      const at = pa - (pa % 8);
+      if (at !== wordPa) {
+        if (wordPa >= 0) draft.write(wordPa, word);
+        wordPa = at;
+        word = draft.read(at);
+      }
+      const shift = BYTE_SHIFTS[pa - at] as bigint;
+      word = (word & ~(0xffn << shift)) | (BigInt(bytes[i] ?? 0) << shift);
+    }
+    if (wordPa >= 0) draft.write(wordPa, word);
     return PhysicalMemory.of(draft);
   }
 
@@ -173,19 +200,19 @@ export class PhysicalMemory {
 
   /** The non-zero words of the 4 KiB frame at `base`, in no particular order. */
   wordsOfFrame(base: number): Iterable<bigint> {
-    return this.buckets[bucketOf(base)]?.get(base)?.values() ?? [];
+    return this.bucket(bucketOf(base))?.get(base)?.values() ?? [];
   }
 
   /** Whether the 4 KiB frame at `base` is the same object in both memories (so certainly the same). */
   sharesFrame(other: PhysicalMemory, base: number): boolean {
     const b = bucketOf(base);
-    return this.buckets[b]?.get(base) === other.buckets[b]?.get(base);
+    return this.bucket(b)?.get(base) === other.bucket(b)?.get(base);
   }
 
   /** Non-zero words sorted by physical address. */
   entries(): Array<[number, bigint]> {
     const out: Array<[number, bigint]> = [];
-    for (const bucket of this.buckets) for (const frame of bucket?.values() ?? []) for (const entry of frame) out.push(entry);
+    for (const group of this.groups) for (const bucket of group ?? []) for (const frame of bucket?.values() ?? []) for (const entry of frame) out.push(entry);
     return out.sort((a, b) => a[0] - b[0]);
   }
 
@@ -193,7 +220,10 @@ export class PhysicalMemory {
   equals(other: PhysicalMemory): boolean {
     if (this === other) return true;
     if (this.hash !== other.hash || this.size !== other.size) return false;
-    for (let b = 0; b < BUCKETS; b++) if (!sameBucket(this.buckets[b], other.buckets[b])) return false;
+    for (let g = 0; g < GROUPS; g++) {
+      if (this.groups[g] === other.groups[g]) continue;
+      for (let b = g * GROUP_SIZE; b < (g + 1) * GROUP_SIZE; b++) if (!sameBucket(this.bucket(b), other.bucket(b))) return false;
+    }
     return true;
   }
 }
