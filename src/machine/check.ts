@@ -4,7 +4,8 @@
  * machine returned instead).
  */
 import { hexFromBigInt, type Hex64 } from '../arch/word.ts';
-import type { OutcomeTags, WalkTrace } from '../spec/outcome.ts';
+import type { Outcome, OutcomeTags, WalkTrace } from '../spec/outcome.ts';
+import { concreteStates, mergeDataVariants, outcomesTouchVariants, variantsHold } from '../spec/variant-states.ts';
 import { type SpecState, initialState, withoutMemos } from '../spec/state.ts';
 import { advance, dedupe, outcomes } from '../spec/transition.ts';
 import { formatStep, hexPhys } from './format.ts';
@@ -125,6 +126,42 @@ export async function checkTrace(machine: Machine, trace: Trace): Promise<CheckR
   return { ...compare(trace, result), result };
 }
 
+/**
+ * Follows one state through a step: appends the states it may lead to, given the observation, to `next`
+ * and returns the outcomes that matched (of its first concrete state that matched, if it was split). A
+ * state with data variants is worked out once unless the step can tell its variants apart
+ * (variant-states.ts).
+ */
+function follow(s: SpecState, step: Step, observed: Observation, next: SpecState[]): readonly Outcome[] {
+  const options = outcomes(s, step);
+  if (outcomesTouchVariants(s, options)) return followEach(concreteStates(s), step, observed, next);
+  const matched = options.filter((o) => observationsEqual(o.observation, observed));
+  const after = advance(s, matched);
+  if (s.dataVariants !== null && !after.every(variantsHold)) return followEach(concreteStates(s), step, observed, next);
+  next.push(...after);
+  return matched;
+}
+
+function followEach(states: readonly SpecState[], step: Step, observed: Observation, next: SpecState[]): readonly Outcome[] {
+  let first: readonly Outcome[] = [];
+  for (const c of states) {
+    const matched = follow(c, step, observed, next);
+    if (first.length === 0) first = matched;
+  }
+  return first;
+}
+
+/** The concrete states the states stand for, each once (a variant may equal another state). */
+function everyConcreteState(states: readonly SpecState[]): SpecState[] {
+  return dedupe(states.flatMap(concreteStates), Number.POSITIVE_INFINITY);
+}
+
+function concreteCount(states: readonly SpecState[]): number {
+  let n = 0;
+  for (const s of states) n += s.dataVariants?.variants.length ?? 1;
+  return n;
+}
+
 /** Compares a machine's result with the specification, step by step, then the final memory. */
 export function compare(trace: Trace, result: MachineResult): { divergence: Divergence | null; tags: OutcomeTags[]; inconclusive: boolean } {
   let states: SpecState[] = [initialState(trace)];
@@ -135,15 +172,13 @@ export function compare(trace: Trace, result: MachineResult): { divergence: Dive
     const observed = result.observations[i] as Observation;
     const next: SpecState[] = [];
     for (const s of states) {
-      const options = outcomes(s, step);
-      const matched = options.filter((o) => observationsEqual(o.observation, observed));
-      if (matched.length > 0 && next.length === 0) tags.push((matched[0] as (typeof matched)[0]).tags);
-      next.push(...advance(s, matched));
+      const matched = follow(s, step, observed, next);
+      if (matched.length > 0 && tags.length === i) tags.push((matched[0] as Outcome).tags);
     }
     if (next.length === 0 && bounded) return { divergence: null, tags, inconclusive: true };
     if (next.length === 0) {
       // What was allowed is gathered only now: on every step that matches, it would be thrown away.
-      const options = states.flatMap((s) => outcomes(withoutMemos(s), step));
+      const options = everyConcreteState(states).flatMap((s) => outcomes(withoutMemos(s), step));
       const allowed = options.map((o) => o.observation);
       const walks = options.flatMap((o) => o.walks);
       const allowedUnique = uniqueObservations(allowed);
@@ -157,14 +192,14 @@ export function compare(trace: Trace, result: MachineResult): { divergence: Dive
         inconclusive: false,
       };
     }
-    states = dedupe(next, MAX_STATES + 1);
-    if (states.length > MAX_STATES) {
+    states = mergeDataVariants(dedupe(next, MAX_STATES + 1), MAX_STATES);
+    if (concreteCount(states) > MAX_STATES) {
       bounded = true;
-      states = states.slice(0, MAX_STATES);
+      states = states.flatMap(concreteStates).slice(0, MAX_STATES);
     }
   }
   let closest: MemoryDifference[] | null = null;
-  for (const s of states) {
+  for (const s of everyConcreteState(states)) {
     const diffs = memoryDifferences(s, result.memory);
     if (diffs.length === 0) return { divergence: null, tags, inconclusive: false };
     if (closest === null || diffs.length < closest.length) closest = diffs;

@@ -173,6 +173,7 @@ function faultedAccess(step: AccessStep, access: Access, ctx: PagingContext, pie
   return {
     observation: { kind: 'page-fault', errorCode: pageFaultErrorCode(failed.cause, access, ctx.mode === 'pae' && ctx.nxe), cr2: piece.va },
     effects,
+    reads: [],
     walks: chosen.map((o) => o.walk),
     tags: {
       pageSize: pageSizeTag(failed.ok ? null : failed.fresh.kind === 'translation' ? failed.fresh : null),
@@ -232,6 +233,7 @@ function completeAccess(
       {
         observation: { kind: 'done' },
         effects: { ...NO_EFFECTS, setBits: bits.setBits, maySet: bits.maySet, writes: { pas, bytes } },
+        reads: [],
         walks,
         tags: fullTags,
       },
@@ -249,6 +251,7 @@ function completeAccess(
   return uncertainReadBits(s, pas, bytes, bits.maySet).map((choice) => ({
     observation: { kind: 'value', value: hexFromBigInt(value | choice.valueBits) },
     effects: { ...NO_EFFECTS, setBits: [...bits.setBits, ...choice.settled], maySet: bits.maySet },
+    reads: pas,
     walks,
     tags: fullTags,
   }));

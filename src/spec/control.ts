@@ -15,11 +15,11 @@ function tags(s: SpecState, fault: OutcomeTags['fault'] = 'none'): OutcomeTags {
 }
 
 function done(s: SpecState, effects: Effects): Outcome {
-  return { observation: { kind: 'done' }, effects, walks: [], tags: tags(s) };
+  return { observation: { kind: 'done' }, effects, reads: [], walks: [], tags: tags(s) };
 }
 
 function generalProtection(s: SpecState): Outcome {
-  return { observation: { kind: 'general-protection' }, effects: NO_EFFECTS, walks: [], tags: tags(s, 'general-protection') };
+  return { observation: { kind: 'general-protection' }, effects: NO_EFFECTS, reads: [], walks: [], tags: tags(s, 'general-protection') };
 }
 
 /**

@@ -51,6 +51,8 @@ export interface OutcomeTags {
 export interface Outcome {
   readonly observation: Observation;
   readonly effects: Effects;
+  /** Physical bytes the step read as data (a load's or fetch's); walks read paging structures only. */
+  readonly reads: readonly number[];
   readonly walks: readonly WalkTrace[];
   readonly tags: OutcomeTags;
 }

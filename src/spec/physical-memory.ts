@@ -158,6 +158,14 @@ export class PhysicalMemory {
     return PhysicalMemory.of(draft);
   }
 
+  /** This memory with the given words replaced, as one new memory. */
+  withWords(words: ReadonlyMap<number, bigint>): PhysicalMemory {
+    if (words.size === 0) return this;
+    const draft = new Draft(this);
+    for (const [pa, value] of words) draft.write(pa, value);
+    return PhysicalMemory.of(draft);
+  }
+
   readByte(pa: number): number {
     const wordPa = pa - (pa % 8);
     return Number((this.readWord(wordPa) >> (BYTE_SHIFTS[pa - wordPa] as bigint)) & 0xffn);
@@ -214,6 +222,30 @@ export class PhysicalMemory {
     const out: Array<[number, bigint]> = [];
     for (const group of this.groups) for (const bucket of group ?? []) for (const frame of bucket?.values() ?? []) for (const entry of frame) out.push(entry);
     return out.sort((a, b) => a[0] - b[0]);
+  }
+
+  /**
+   * The addresses of the words whose values differ between the two memories, or null if there are more
+   * than `limit`. Groups, buckets and frames the memories share are skipped without being read.
+   */
+  differingWords(other: PhysicalMemory, limit: number): number[] | null {
+    const out: number[] = [];
+    for (let g = 0; g < GROUPS; g++) {
+      if (this.groups[g] === other.groups[g]) continue;
+      for (let b = g * GROUP_SIZE; b < (g + 1) * GROUP_SIZE; b++) {
+        const mine = this.bucket(b);
+        const theirs = other.bucket(b);
+        if (mine === theirs) continue;
+        for (const base of new Set([...(mine?.keys() ?? []), ...(theirs?.keys() ?? [])])) {
+          const a = mine?.get(base);
+          const c = theirs?.get(base);
+          if (a === c) continue;
+          for (const pa of new Set([...(a?.keys() ?? []), ...(c?.keys() ?? [])])) if ((a?.get(pa) ?? 0n) !== (c?.get(pa) ?? 0n)) out.push(pa);
+          if (out.length > limit) return null;
+        }
+      }
+    }
+    return out;
   }
 
   /** Same contents. Buckets and frames shared between the two memories (the usual case) are not compared. */

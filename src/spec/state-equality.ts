@@ -13,7 +13,7 @@ import type { SpecState } from './state.ts';
 /** Equal states have equal fingerprints. */
 export function stateFingerprint(s: SpecState): string {
   const r = s.registers;
-  return `${s.memory.hash}:${s.memory.size}:${r.cr0}:${r.cr3}:${r.cr4}:${r.efer}:${s.epochs.length}:${s.events.length}:${s.maySet.size}`;
+  return `${s.memory.hash}:${s.memory.size}:${r.cr0}:${r.cr3}:${r.cr4}:${r.efer}:${s.epochs.length}:${s.events.length}:${s.maySet.size}:${s.dataVariants?.variants.length ?? 1}`;
 }
 
 function sameList<T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => boolean): boolean {
@@ -62,7 +62,11 @@ function sameEvent(a: InvalidationEvent, b: InvalidationEvent): boolean {
   return a === b || (a.seq === b.seq && sameInvalidation(a.invalidation, b.invalidation));
 }
 
-export function sameState(a: SpecState, b: SpecState): boolean {
+/**
+ * Same state, memory aside. Data variants count as the same only when shared: comparing the sets of
+ * concrete states they stand for is not worth it (keeping two equal states costs speed, never exactness).
+ */
+export function sameExceptMemory(a: SpecState, b: SpecState): boolean {
   const r = a.registers;
   const q = b.registers;
   return (
@@ -75,8 +79,12 @@ export function sameState(a: SpecState, b: SpecState): boolean {
     sameBigInts(a.pdptes, b.pdptes) &&
     sameMap(a.stage2, b.stage2) &&
     sameMap(a.maySet, b.maySet) &&
-    a.memory.equals(b.memory) &&
+    a.dataVariants === b.dataVariants &&
     sameList(a.events, b.events, sameEvent) &&
     sameList(a.epochs, b.epochs, sameEpoch)
   );
+}
+
+export function sameState(a: SpecState, b: SpecState): boolean {
+  return sameExceptMemory(a, b) && a.memory.equals(b.memory);
 }

@@ -11,6 +11,7 @@ import { PhysicalMemory } from './physical-memory.ts';
 import { physicalOf, type Stage2 } from './stage2.ts';
 import type { PagingContext } from './walk.ts';
 import type { WalkMemo } from './walk-memo.ts';
+import type { DataVariants } from './data-variants.ts';
 
 export interface SpecState {
   readonly maxPhyAddr: number;
@@ -41,6 +42,11 @@ export interface SpecState {
    * equality.
    */
   readonly structures: StructureCache;
+  /**
+   * Null: the state is one concrete state. Otherwise it stands for one concrete state per variant, each
+   * with `memory` overlaid by the variant's words (data-variants.ts, variant-states.ts).
+   */
+  readonly dataVariants: DataVariants | null;
 }
 
 export interface StructureCache {
@@ -136,5 +142,6 @@ export function initialState(trace: Trace): SpecState {
     seq: 0,
     maySet: new Map(),
     structures: emptyStructureCache(),
+    dataVariants: null,
   };
 }

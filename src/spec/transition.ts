@@ -66,7 +66,7 @@ function changesContext(e: Effects): boolean {
 }
 
 /** Paging-structure frames of a state's context, computed once for all states that share them. */
-function tablesOf(s: SpecState, ctx: PagingContext): ReadonlySet<number> {
+export function tablesOf(s: SpecState, ctx: PagingContext): ReadonlySet<number> {
   s.structures.frames ??= tableFrames(s.memory, ctx);
   return s.structures.frames;
 }
@@ -149,6 +149,7 @@ export function apply(s: SpecState, e: Effects, extraMaySet: readonly BitUpdate[
     seq,
     maySet,
     structures: keepsStructures(ctx, e, dataOnly) ? s.structures : emptyStructureCache(),
+    dataVariants: s.dataVariants,
   };
 }
 
