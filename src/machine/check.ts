@@ -74,17 +74,40 @@ function uniqueObservations(list: Observation[]): Observation[] {
   return list.filter((o, i) => list.findIndex((p) => observationsEqual(o, p)) === i);
 }
 
-function memoryDifferences(s: SpecState, observed: readonly { pa: number; value: Hex64 }[]): MemoryDifference[] {
-  const actual = new Map(observed.map((w) => [w.pa, bigIntFromHex(w.value)]));
+/** The machine's final memory as words by address (absent words are zero). */
+function finalWords(observed: readonly { pa: number; value: Hex64 }[]): Map<number, bigint> {
+  const words = new Map<number, bigint>();
+  for (const w of observed) words.set(w.pa, bigIntFromHex(w.value));
+  return words;
+}
+
+/** Whether the machine's word may be the specification's: equal, or with uncertain bits set (SDM 4.8). */
+function wordMatches(expected: bigint, got: bigint, uncertain: bigint): boolean {
+  const diff = expected ^ got;
+  // An uncertain bit may be set by the machine, never cleared: the flags are sticky.
+  return (diff & ~uncertain) === 0n && (diff & expected) === 0n;
+}
+
+/** Whether the final memory matches the state's, word for word (the usual case, without sorting anything). */
+function memoryMatches(s: SpecState, actual: ReadonlyMap<number, bigint>): boolean {
+  let nonZeroSeen = 0;
+  for (const [pa, got] of actual) {
+    const expected = s.memory.readWord(pa);
+    if (expected !== 0n) nonZeroSeen++;
+    if (!wordMatches(expected, got, s.maySet.get(pa) ?? 0n)) return false;
+  }
+  // A non-zero word of the specification's that the machine did not list is one the machine has as zero.
+  return nonZeroSeen === s.memory.size;
+}
+
+function memoryDifferences(s: SpecState, actual: ReadonlyMap<number, bigint>): MemoryDifference[] {
   const pas = new Set<number>([...actual.keys(), ...s.memory.entries().map(([pa]) => pa)]);
   const diffs: MemoryDifference[] = [];
   for (const pa of [...pas].sort((a, b) => a - b)) {
     const expected = s.memory.readWord(pa);
     const got = actual.get(pa) ?? 0n;
     const uncertain = s.maySet.get(pa) ?? 0n;
-    const diff = expected ^ got;
-    // An uncertain bit may be set by the machine, never cleared: the flags are sticky (SDM 4.8).
-    if ((diff & ~uncertain) === 0n && (diff & expected) === 0n) continue;
+    if (wordMatches(expected, got, uncertain)) continue;
     diffs.push({ pa, expected: hexFromBigInt(expected), observed: hexFromBigInt(got), uncertain: hexFromBigInt(uncertain) });
   }
   return diffs;
@@ -198,10 +221,12 @@ export function compare(trace: Trace, result: MachineResult): { divergence: Dive
       states = states.flatMap(concreteStates).slice(0, MAX_STATES);
     }
   }
+  const actual = finalWords(result.memory);
+  const finals = everyConcreteState(states);
+  if (finals.some((s) => memoryMatches(s, actual))) return { divergence: null, tags, inconclusive: false };
   let closest: MemoryDifference[] | null = null;
-  for (const s of everyConcreteState(states)) {
-    const diffs = memoryDifferences(s, result.memory);
-    if (diffs.length === 0) return { divergence: null, tags, inconclusive: false };
+  for (const s of finals) {
+    const diffs = memoryDifferences(s, actual);
     if (closest === null || diffs.length < closest.length) closest = diffs;
   }
   const diffs = closest ?? [];

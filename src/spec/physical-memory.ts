@@ -38,8 +38,11 @@ function bucketOf(frameBase: number): number {
 /** A memory under construction: groups, buckets and frames are copied the first time a write touches them. */
 class Draft {
   readonly groups: (Group | undefined)[];
-  /** Groups, buckets and frames this draft owns (a handful: a step writes one or two words). */
-  private readonly copied: object[] = [];
+  /**
+   * Groups, buckets and frames this draft owns: a handful when a step writes one or two words, thousands
+   * when a trace's image is loaded (a list searched on every write made that quadratic).
+   */
+  private readonly copied = new Set<object>();
   hash: number;
   size: number;
 
@@ -59,16 +62,16 @@ class Draft {
   private bucketForWrite(b: number): Map<number, Frame> {
     const g = Math.floor(b / GROUP_SIZE);
     let group = this.groups[g] as (Bucket | undefined)[] | undefined;
-    if (group === undefined || !this.copied.includes(group)) {
+    if (group === undefined || !this.copied.has(group)) {
       group = group === undefined ? new Array<Bucket | undefined>(GROUP_SIZE).fill(undefined) : group.slice();
       this.groups[g] = group;
-      this.copied.push(group);
+      this.copied.add(group);
     }
     let bucket = group[b % GROUP_SIZE] as Map<number, Frame> | undefined;
-    if (bucket === undefined || !this.copied.includes(bucket)) {
+    if (bucket === undefined || !this.copied.has(bucket)) {
       bucket = new Map(bucket ?? []);
       group[b % GROUP_SIZE] = bucket;
-      this.copied.push(bucket);
+      this.copied.add(bucket);
     }
     return bucket;
   }
@@ -79,10 +82,10 @@ class Draft {
     const base = frameOf(pa);
     const bucket = this.bucketForWrite(bucketOf(base));
     let frame = bucket.get(base) as Map<number, bigint> | undefined;
-    if (frame === undefined || !this.copied.includes(frame)) {
+    if (frame === undefined || !this.copied.has(frame)) {
       frame = new Map(frame ?? []);
       bucket.set(base, frame);
-      this.copied.push(frame);
+      this.copied.add(frame);
     }
     if (old !== 0n) {
       this.hash ^= wordHash(pa, old);
