@@ -6,7 +6,7 @@
  * be translated by a fresh walk or by a stale translation the TLB may still hold (invalidation.ts).
  */
 import { BIT, CR0, PAGE_2M, PAGE_4K, PAGE_4M } from '../arch/entry-layout.ts';
-import { hexFromBigInt } from '../arch/word.ts';
+import { type Hex64, hexFromBigInt, hexFromHalves } from '../arch/word.ts';
 import type { AccessStep } from '../machine/trace.ts';
 import { type Access, deniedBy, type FaultCause, pageFaultErrorCode } from './access-rights.ts';
 import { isPresent, mask } from './entry.ts';
@@ -241,28 +241,62 @@ function completeAccess(
   }
   // The bytes as the load sees them: memory with the walk's own A/D updates laid over it (without
   // building the updated memory, which apply() does once for the outcome that matches).
-  const bytes = pas.map((pa) => byteWithUpdates(s.memory, pa, bits.setBits));
-  let value = 0n;
-  bytes.forEach((byte, i) => {
-    value |= BigInt(byte) << BigInt(8 * i);
-  });
+  const bytes = loadedBytes(s.memory, pas, bits.setBits);
   // A load that reads an entry whose accessed/dirty bits the processor may or may not have set sees
   // either: each choice is an outcome, and seeing a bit set settles it.
   return uncertainReadBits(s, pas, bytes, bits.maySet).map((choice) => ({
-    observation: { kind: 'value', value: hexFromBigInt(value | choice.valueBits) },
-    effects: { ...NO_EFFECTS, setBits: [...bits.setBits, ...choice.settled], maySet: bits.maySet },
+    observation: { kind: 'value', value: choice.valueBits === 0n ? hexOfBytes(bytes) : hexFromBigInt(bigIntOfBytes(bytes) | choice.valueBits) },
+    effects: { ...NO_EFFECTS, setBits: choice.settled.length === 0 ? bits.setBits : [...bits.setBits, ...choice.settled], maySet: bits.maySet },
     reads: pas,
     walks,
     tags: fullTags,
   }));
 }
 
-/** The byte at `pa` after `updates` (bits set in 8-byte words) are applied to `memory`. */
-function byteWithUpdates(memory: SpecState['memory'], pa: number, updates: readonly BitUpdate[]): number {
-  let byte = memory.readByte(pa);
-  const wordPa = pa - (pa % 8);
-  for (const u of updates) if (u.pa === wordPa) byte |= Number((u.bits >> BigInt((pa - wordPa) * 8)) & 0xffn);
-  return byte;
+const LOW_32 = 0xffffffffn;
+
+/**
+ * The bytes at `pas` after `updates` (bits set in 8-byte words) are applied to `memory`. Each word is
+ * read once and split into 32-bit halves, so that bytes come out of numbers, not BigInt shifts.
+ */
+function loadedBytes(memory: SpecState['memory'], pas: readonly number[], updates: readonly BitUpdate[]): number[] {
+  const bytes: number[] = [];
+  let wordPa = -1;
+  let lo = 0;
+  let hi = 0;
+  for (const pa of pas) {
+    const at = pa - (pa % 8);
+    if (at !== wordPa) {
+      wordPa = at;
+      let word = memory.readWord(at);
+      for (const u of updates) if (u.pa === at) word |= u.bits;
+      lo = Number(word & LOW_32);
+      hi = Number(word >> 32n);
+    }
+    const offset = pa - at;
+    bytes.push(offset < 4 ? (lo >>> (8 * offset)) & 0xff : (hi >>> (8 * (offset - 4))) & 0xff);
+  }
+  return bytes;
+}
+
+/** Little-endian bytes (at most 8) as the hex of their value. */
+function hexOfBytes(bytes: readonly number[]): Hex64 {
+  let lo = 0;
+  let hi = 0;
+  // Multiplication, not shifts: byte 3 shifted left by 24 would make the 32-bit half negative.
+  for (let i = 0; i < bytes.length; i++) {
+    if (i < 4) lo += (bytes[i] as number) * 2 ** (8 * i);
+    else hi += (bytes[i] as number) * 2 ** (8 * (i - 4));
+  }
+  return hexFromHalves(lo, hi);
+}
+
+function bigIntOfBytes(bytes: readonly number[]): bigint {
+  let value = 0n;
+  bytes.forEach((byte, i) => {
+    value |= BigInt(byte) << BigInt(8 * i);
+  });
+  return value;
 }
 
 /** Bits of the word at wordPa that the processor may have set: earlier uncertainty and this step's. */
@@ -277,6 +311,19 @@ interface UncertainBit {
   readonly update: BitUpdate;
 }
 
+const NO_UNCERTAINTY: readonly { valueBits: bigint; settled: BitUpdate[] }[] = [{ valueBits: 0n, settled: [] }];
+
+/** Whether a byte read lies in a word with bits the processor may or may not have set. */
+function readsUncertainWord(s: SpecState, pas: readonly number[], pending: readonly BitUpdate[]): boolean {
+  if (pending.length === 0 && s.maySet.size === 0) return false;
+  for (const pa of pas) {
+    const wordPa = pa - (pa % 8);
+    if (s.maySet.has(wordPa)) return true;
+    for (const u of pending) if (u.pa === wordPa) return true;
+  }
+  return false;
+}
+
 /** Beyond this many uncertain bits in one load, only "none set" and "all set" are offered. */
 const MAX_ENUMERATED_BITS = 4;
 
@@ -285,14 +332,15 @@ function uncertainReadBits(
   pas: readonly number[],
   bytes: readonly number[],
   pending: readonly BitUpdate[],
-): { valueBits: bigint; settled: BitUpdate[] }[] {
-  // Nothing uncertain anywhere (the common case): the load sees one value.
-  if (pending.length === 0 && s.maySet.size === 0) return [{ valueBits: 0n, settled: [] }];
+): readonly { valueBits: bigint; settled: BitUpdate[] }[] {
+  // Nothing uncertain in the words read (the common case): the load sees one value.
+  if (!readsUncertainWord(s, pas, pending)) return NO_UNCERTAINTY;
   const bits: UncertainBit[] = [];
   pas.forEach((pa, i) => {
     const wordPa = pa - (pa % 8);
     const shift = BigInt((pa - wordPa) * 8);
     const free = ((mayOf(s, pending, wordPa) >> shift) & 0xffn) & ~BigInt(bytes[i] as number);
+    if (free === 0n) return;
     for (let b = 0n; b < 8n; b++)
       if ((free >> b) & 1n) bits.push({ valueBit: 1n << (b + BigInt(8 * i)), update: { pa: wordPa, bits: 1n << (b + shift) } });
   });

@@ -169,11 +169,6 @@ export class PhysicalMemory {
     return PhysicalMemory.of(draft);
   }
 
-  readByte(pa: number): number {
-    const wordPa = pa - (pa % 8);
-    return Number((this.readWord(wordPa) >> (BYTE_SHIFTS[pa - wordPa] as bigint)) & 0xffn);
-  }
-
   /** Writes bytes[i] at pas[i] for every i, as one new memory. Bytes of one word are merged first. */
   writeBytes(pas: readonly number[], bytes: readonly number[]): PhysicalMemory {
     const draft = new Draft(this);
