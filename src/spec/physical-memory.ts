@@ -135,10 +135,39 @@ export class PhysicalMemory {
     return new PhysicalMemory(NO_GROUPS, 0, 0);
   }
 
+  /**
+   * The memory holding the words, later ones replacing earlier ones at the same address. Built directly
+   * (a trace's image has thousands of words): frames first, then the hash of what is not zero.
+   */
   static fromWords(words: Iterable<readonly [number, bigint]>): PhysicalMemory {
-    const draft = new Draft(PhysicalMemory.empty());
-    for (const [pa, value] of words) draft.write(pa, value);
-    return PhysicalMemory.of(draft);
+    const buckets = new Array<Map<number, Map<number, bigint>> | undefined>(BUCKETS).fill(undefined);
+    for (const [pa, value] of words) {
+      const base = frameOf(pa);
+      const b = bucketOf(base);
+      const bucket = (buckets[b] ??= new Map());
+      let frame = bucket.get(base);
+      if (frame === undefined) bucket.set(base, (frame = new Map()));
+      frame.set(pa, value);
+    }
+    let hash = 0;
+    let size = 0;
+    for (const bucket of buckets)
+      for (const [base, frame] of bucket ?? []) {
+        for (const [pa, value] of frame) {
+          if (value === 0n) frame.delete(pa);
+          else {
+            hash ^= wordHash(pa, value);
+            size++;
+          }
+        }
+        if (frame.size === 0) bucket?.delete(base);
+      }
+    const groups: (Group | undefined)[] = [];
+    for (let g = 0; g < GROUPS; g++) {
+      const group = buckets.slice(g * GROUP_SIZE, (g + 1) * GROUP_SIZE).map((bucket) => (bucket?.size === 0 ? undefined : bucket));
+      groups.push(group.every((bucket) => bucket === undefined) ? undefined : group);
+    }
+    return new PhysicalMemory(groups, hash, size);
   }
 
   private static of(draft: Draft): PhysicalMemory {
