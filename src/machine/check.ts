@@ -100,17 +100,44 @@ function memoryMatches(s: SpecState, actual: ReadonlyMap<number, bigint>): boole
   return nonZeroSeen === s.memory.size;
 }
 
-function memoryDifferences(s: SpecState, actual: ReadonlyMap<number, bigint>): MemoryDifference[] {
-  const pas = new Set<number>([...actual.keys(), ...s.memory.entries().map(([pa]) => pa)]);
-  const diffs: MemoryDifference[] = [];
-  for (const pa of [...pas].sort((a, b) => a - b)) {
+/**
+ * Visits each word where the final memory does not match the state's, in no particular order, until
+ * `visit` returns false.
+ */
+function eachDifference(s: SpecState, actual: ReadonlyMap<number, bigint>, visit: (pa: number, expected: bigint, got: bigint, uncertain: bigint) => boolean): void {
+  const differs = (pa: number): boolean => {
     const expected = s.memory.readWord(pa);
     const got = actual.get(pa) ?? 0n;
     const uncertain = s.maySet.get(pa) ?? 0n;
-    if (wordMatches(expected, got, uncertain)) continue;
+    return !wordMatches(expected, got, uncertain) && !visit(pa, expected, got, uncertain);
+  };
+  for (const pa of actual.keys()) if (differs(pa)) return;
+  for (const pa of s.memory.addresses()) if (!actual.has(pa) && differs(pa)) return;
+}
+
+function memoryDifferences(s: SpecState, actual: ReadonlyMap<number, bigint>): MemoryDifference[] {
+  const diffs: MemoryDifference[] = [];
+  eachDifference(s, actual, (pa, expected, got, uncertain) => {
     diffs.push({ pa, expected: hexFromBigInt(expected), observed: hexFromBigInt(got), uncertain: hexFromBigInt(uncertain) });
+    return true;
+  });
+  return diffs.sort((a, b) => a.pa - b.pa);
+}
+
+/** The differences from the state closest to the final memory: fewest differing words, the first of equals. */
+function closestDifferences(finals: readonly SpecState[], actual: ReadonlyMap<number, bigint>): MemoryDifference[] {
+  let best: SpecState | null = null;
+  let fewest = Number.POSITIVE_INFINITY;
+  for (const s of finals) {
+    let count = 0;
+    // Counting stops as soon as the state cannot be closer than the best so far.
+    eachDifference(s, actual, () => ++count < fewest);
+    if (count < fewest) {
+      best = s;
+      fewest = count;
+    }
   }
-  return diffs;
+  return best === null ? [] : memoryDifferences(best, actual);
 }
 
 function explainMemory(diffs: readonly MemoryDifference[]): string {
@@ -224,13 +251,8 @@ export function compare(trace: Trace, result: MachineResult): { divergence: Dive
   const actual = finalWords(result.memory);
   const finals = everyConcreteState(states);
   if (finals.some((s) => memoryMatches(s, actual))) return { divergence: null, tags, inconclusive: false };
-  let closest: MemoryDifference[] | null = null;
-  for (const s of finals) {
-    const diffs = memoryDifferences(s, actual);
-    if (closest === null || diffs.length < closest.length) closest = diffs;
-  }
-  const diffs = closest ?? [];
   if (bounded) return { divergence: null, tags, inconclusive: true };
+  const diffs = closestDifferences(finals, actual);
   return {
     divergence: divergence(
       { kind: 'final-memory', stepIndex: null, step: null, observed: null, allowed: [], walks: [], memory: diffs },

@@ -33,10 +33,13 @@ function movWithPdpteLoad(s: SpecState, registers: Registers, loads: boolean, in
   return done(s, { ...NO_EFFECTS, registers, invalidations, pdptes: loaded });
 }
 
+function paePaging(r: Registers): boolean {
+  return pagingEnabled(r) && bitOf(r.cr4, CR4.PAE_BIT);
+}
+
 export function movCrOutcome(s: SpecState, step: MovCrStep): Outcome {
   const old = s.registers;
   const value = step.value >>> 0;
-  const paePaging = (r: Registers): boolean => pagingEnabled(r) && bitOf(r.cr4, CR4.PAE_BIT);
   switch (step.op) {
     case 'mov-cr3': {
       // MOV to CR3 invalidates every non-global translation (SDM 4.10.4.1) and, with PAE paging on,

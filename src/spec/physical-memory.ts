@@ -244,6 +244,11 @@ export class PhysicalMemory {
     return this.bucket(b)?.get(base) === other.bucket(b)?.get(base);
   }
 
+  /** The addresses of the non-zero words, in no particular order. */
+  *addresses(): Iterable<number> {
+    for (const group of this.groups) for (const bucket of group ?? []) for (const frame of bucket?.values() ?? []) yield* frame.keys();
+  }
+
   /** Non-zero words sorted by physical address. */
   entries(): Array<[number, bigint]> {
     const out: Array<[number, bigint]> = [];
