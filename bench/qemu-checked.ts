@@ -58,6 +58,7 @@ async function checkShare(traces: readonly Trace[], tracesPerBoot: number): Prom
     });
     compareMs += ms(t);
   }
+  machine.close();
   const accesses = adapted.reduce((n, x) => n + x.steps.filter(isAccessStep).length, 0);
   return { accesses, adaptMs, waitMs, compareMs, errors };
 }

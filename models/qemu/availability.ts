@@ -49,3 +49,11 @@ export function qemuUnavailableReason(env: NodeJS.ProcessEnv = process.env, cand
 export function findTimeout(env: NodeJS.ProcessEnv = process.env): string | null {
   return executable('/usr/bin/timeout') ? '/usr/bin/timeout' : onPath('timeout', env);
 }
+
+/**
+ * util-linux's setpriv, which starts a command with a parent-death signal: a QEMU started through it is
+ * killed when the thread that started it ends, a worker thread that was terminated included.
+ */
+export function findSetpriv(env: NodeJS.ProcessEnv = process.env): string | null {
+  return executable('/usr/bin/setpriv') ? '/usr/bin/setpriv' : onPath('setpriv', env);
+}

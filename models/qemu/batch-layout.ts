@@ -111,8 +111,11 @@ function writeCommand(w: Writer, at: number, step: Step): void {
   }
 }
 
-/** Writes the batch into the RAM file; returns where to find the answers. */
-export function writeBatch(ram: RamFile, batch: readonly StagedTrace[]): BatchLayout {
+/**
+ * Writes the batch into the RAM file; returns where to find the answers. A resident guest waits for the
+ * next batch when it has run this one, instead of exiting (guest-abi.ts, HEADER.RESIDENT).
+ */
+export function writeBatch(ram: RamFile, batch: readonly StagedTrace[], resident = false): BatchLayout {
   const base = GUEST_LAYOUT.STAGING_BASE;
   let cursor = HEADER.BYTES + batch.length * DESCRIPTOR.BYTES;
   const placed = batch.map((t) => {
@@ -133,6 +136,7 @@ export function writeBatch(ram: RamFile, batch: readonly StagedTrace[]): BatchLa
   w.u32(HEADER.DESCRIPTORS, base + HEADER.BYTES);
   w.u32(HEADER.OUT_CURSOR, base + cursor);
   w.u32(HEADER.OUT_END, STAGING_END);
+  w.u32(HEADER.RESIDENT, resident ? 1 : 0);
   batch.forEach((t, i) => {
     const at = HEADER.BYTES + i * DESCRIPTOR.BYTES;
     const p = placed[i] as (typeof placed)[number];

@@ -157,6 +157,11 @@ export const HEADER = {
   /** Nonzero when the guest stopped on an exception outside any step: 0x100 | vector. */
   FATAL: 24,
   FATAL_EIP: 28,
+  /**
+   * Nonzero: after the batch the guest does not exit but writes a byte to the debug console (port 0xe9)
+   * and halts until an NMI says the next batch is in place (qemu-process.ts, resident QEMUs).
+   */
+  RESIDENT: 32,
 } as const;
 
 export const STAGING_MAGIC = 0x4d514c58; // "XLQM" little-endian

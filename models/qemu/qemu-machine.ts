@@ -17,15 +17,15 @@ import type { Trace } from '../../src/machine/trace.ts';
 import { adaptForQemu, isRepresentable } from './adapt.ts';
 import { findQemu, qemuUnavailableReason } from './availability.ts';
 import { BootSlots } from './boot-slots.ts';
-import { type BatchReadout, readBatch, STAGING_CAPACITY, type StagedTrace, stagedBytes, writeBatch } from './batch-layout.ts';
+import { type BatchReadout, STAGING_CAPACITY, type StagedTrace, stagedBytes } from './batch-layout.ts';
 import { mappedWindow } from './choose-window.ts';
 import { EXIT_CODE, exitStatusOf, TRACE_STATUS } from './guest-abi.ts';
 import { GUEST_BINARY } from './guest/assemble.ts';
 import { knownDeviationOf } from './known-deviations.ts';
 import { decodeTrace } from './observations.ts';
-import { boot, type BootOutcome } from './qemu-process.ts';
-import { RamFile } from './ram-file.ts';
+import type { BootOutcome } from './qemu-process.ts';
 import { readBackPages } from './read-back-pages.ts';
+import { ResidentQemus } from './resident-qemus.ts';
 import { unsupportedReason } from './supported-traces.ts';
 
 export interface QemuMachineOptions {
@@ -39,7 +39,12 @@ export interface QemuMachineOptions {
    * tables double), and 64 campaign-size traces keep it near 60 MB resident; 256 reach 100 MB.
    */
   readonly tracesPerBoot?: number;
-  /** Timeout of one boot, before an allowance per step. Default 15 s. */
+  /**
+   * Whether a QEMU stays up between batches (resident-qemus.ts), so that a batch costs no QEMU start-up.
+   * Default true; false boots one QEMU per batch.
+   */
+  readonly resident?: boolean;
+  /** Timeout of one batch, before an allowance per step. Default 15 s. */
   readonly bootTimeoutMs?: number;
   /** The multiboot image to boot instead of the guest (tests of hangs and crashes). */
   readonly kernel?: string;
@@ -57,6 +62,8 @@ const TIMEOUT_PER_STEP_MS = 2;
 /** Budgets of one boot (a single larger trace still gets a boot of its own). */
 const STEPS_PER_BOOT = 32768;
 const PAGES_PER_BOOT = 16384;
+/** Traces one resident QEMU runs before it is retired, besides the step and page budgets. */
+const RESIDENT_TRACES = 64;
 
 type Slot = BatchOutcome | null;
 type StagedGroup = { readonly index: number; readonly staged: StagedTrace }[];
@@ -71,6 +78,7 @@ export class QemuMachine implements Machine {
   private readonly kernel: string;
   private readonly qemu: string | null;
   private readonly slots: BootSlots;
+  private readonly qemus: ResidentQemus;
   private bootCount = 0;
 
   constructor(options: QemuMachineOptions = {}) {
@@ -80,9 +88,20 @@ export class QemuMachine implements Machine {
     this.kernel = options.kernel ?? GUEST_BINARY;
     this.qemu = options.qemu ?? findQemu();
     this.slots = new BootSlots(this.processes);
+    this.qemus = new ResidentQemus({
+      qemu: this.qemu ?? '',
+      kernel: this.kernel,
+      resident: options.resident ?? true,
+      budget: { traces: RESIDENT_TRACES, steps: STEPS_PER_BOOT, pages: PAGES_PER_BOOT },
+    });
   }
 
-  /** Boots so far (for benchmarks). */
+  /** Retires the QEMUs that wait for more batches (they also go after idling, or with this process). */
+  close(): void {
+    this.qemus.close();
+  }
+
+  /** QEMU processes started so far (for benchmarks). */
   get boots(): number {
     return this.bootCount;
   }
@@ -158,21 +177,10 @@ export class QemuMachine implements Machine {
     const batch = group.map((g) => g.staged);
     const steps = batch.reduce((n, t) => n + t.trace.steps.length, 0);
     const timeoutMs = this.bootTimeoutMs + steps * TIMEOUT_PER_STEP_MS;
-    // The batch is written before a QEMU is free, so that the next boot is ready when one is.
-    const ram = RamFile.create();
-    let booted: { outcome: BootOutcome; readout: BatchReadout; images: readonly Uint32Array[] };
-    try {
-      const layout = writeBatch(ram, batch);
-      booted = await this.slots.run(async () => {
-        this.bootCount++;
-        const outcome = await boot({ qemu: this.qemu as string, kernel: this.kernel, ram, timeoutMs });
-        return { outcome, readout: readBatch(ram, layout, batch), images: layout.images };
-      });
-    } finally {
-      ram.close();
-    }
-    const { outcome, readout, images } = booted;
-    const finished = outcome.status === exitStatusOf(EXIT_CODE.ok) && outcome.signal === null && !outcome.timedOut;
+    const { outcome, readout, layout, booted } = await this.slots.run(() => this.qemus.run(batch, timeoutMs));
+    if (booted) this.bootCount++;
+    const images = layout.images;
+    const finished = outcome.waiting || (outcome.status === exitStatusOf(EXIT_CODE.ok) && outcome.signal === null && !outcome.timedOut);
     group.forEach((g, i) => {
       const r = readout.traces[i];
       if (r !== undefined && r.status === TRACE_STATUS.done) outcomes[g.index] = decodeTrace(g.staged.trace, r, images[i]);

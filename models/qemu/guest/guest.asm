@@ -10,7 +10,8 @@
 ;      the value read, "done", or the exception with its error code and CR2;
 ;   4. switches paging off, then reads back every page the trace could have touched (nonzero words
 ;      only) and zeroes it, so the next trace starts from its own image on zeroed memory.
-; Then it writes to the debug-exit port and QEMU exits.
+; Then it writes to the debug-exit port and QEMU exits, or, when the batch asks it to stay resident, says
+; so on the debug console and waits for the next batch (wait_for_batch).
 ;
 ; Position independence: the body is assembled at window offset BODY_OFFSET and every kernel segment
 ; has its base at the window base, so the same bytes run at home and in any window. Linear addresses
@@ -50,6 +51,11 @@ PTE_D           equ 1 << 6
 PDE_PS          equ 1 << 7
 
 VECTOR_DB       equ 1
+VECTOR_NMI      equ 2
+LAPIC_BASE      equ 0xfee00000
+LAPIC_SVR       equ 0xf0
+LAPIC_LVT_LINT1 equ 0x360
+DONE_PORT       equ 0xe9                ; the debug console (isa-debugcon) of a resident QEMU
 VECTOR_PF       equ 14
 
 org BODY_OFFSET
@@ -85,6 +91,8 @@ home_start:
     call build_idt
     call build_private_tables
     call private_paging_on
+    call nmi_on_lint1
+home_batch:
     mov edi, STAGING_BASE
     cmp dword [fs:edi + HDR_MAGIC], STAGING_MAGIC
     je batch_loop
@@ -110,9 +118,33 @@ batch_loop:
     inc dword [fs:STAGING_BASE + HDR_NEXT]
     jmp batch_loop
 batch_done:
+    cmp dword [fs:STAGING_BASE + HDR_RESIDENT], 0
+    jne wait_for_batch
     mov al, EXIT_OK
     out 0xf4, al
     jmp $
+
+; A resident guest stays up for the driver's next batch: it says the batch is done with a byte to the
+; debug console, and halts until the driver, once the next batch is in the staging area, injects an NMI.
+; The NMI arrives through isr_common like any exception; an IRET then ends the blocking of further NMIs
+; that its delivery began.
+wait_for_batch:
+    mov esp, KSTACK_TOP
+    mov [resume_esp], esp
+    mov dword [resume_fault], .woken
+    mov al, EXIT_OK
+    out DONE_PORT, al
+.halt:
+    hlt
+    jmp .halt
+.woken:
+    mov dword [resume_fault], 0
+    cmp dword [exc_vector], VECTOR_NMI
+    jne fatal_exception
+    push dword EFLAGS_BASE
+    push dword SEL_KCODE
+    push dword home_batch
+    iret
 
 ; EBX = cur_desc = flat address of the descriptor of trace HDR_NEXT; CF set when every trace is done.
 current_descriptor:
@@ -141,6 +173,17 @@ clear_low_memory:
     mov ecx, 0x9f000 / 4
     rep stosd
     pop es
+    ret
+
+; QMP's inject-nmi reaches a CPU with a local APIC through its LINT1 input, which is masked after reset:
+; make it deliver NMIs (a resident guest's wake-up, wait_for_batch). IF stays 0, so no other interrupt
+; the APIC could deliver is ever taken.
+nmi_on_lint1:
+    mov eax, LAPIC_BASE
+    xor edx, edx
+    call phys_pointer
+    mov dword [fs:edi + LAPIC_SVR], 0x1ff           ; software-enabled, spurious vector 0xff
+    mov dword [fs:edi + LAPIC_LVT_LINT1], 0x400     ; delivery mode NMI, not masked
     ret
 
 reload_segments:
