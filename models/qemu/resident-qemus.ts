@@ -40,15 +40,6 @@ export interface BatchRun {
 const LIFETIME_MS = 30_000;
 /** An idle QEMU is retired after this long. */
 const IDLE_MS = 2_000;
-/**
- * QEMU sizes its software TLB by how full it was over the last 100 ms, and clears all of it at every flush
- * (each MOV to CR0, CR3 or CR4 of the guest and of the traces): kept busy for longer than that, its TLB
- * grows until flushing it costs more than starting a new QEMU (measured: a batch of eight traces took
- * 30 ms in a QEMU busy for 40 ms, 160 ms in one busy for 100 ms). A QEMU is reused until it has been busy
- * for BUSY_MS since it last rested for REST_MS, after which its TLB shrinks back at the first flush.
- */
-const BUSY_MS = 80;
-const REST_MS = 150;
 
 class Resident {
   readonly ram = RamFile.create();
@@ -56,14 +47,6 @@ class Resident {
   lifetimeMs = 0;
   used: Budget = { traces: 0, steps: 0, pages: 0 };
   idleTimer: NodeJS.Timeout | null = null;
-  /** Milliseconds busy since the QEMU last rested, and when it last went idle. */
-  busyMs = 0;
-  idleSince = 0;
-
-  /** Busy time so far, forgotten after a rest. */
-  recentBusyMs(now: number): number {
-    return now - this.idleSince >= REST_MS ? 0 : this.busyMs;
-  }
 
   retire(): void {
     if (this.idleTimer !== null) clearTimeout(this.idleTimer);
@@ -96,9 +79,7 @@ export class ResidentQemus {
         const { qemu, kernel } = this.options;
         resident.process = QemuProcess.start({ qemu, kernel, ram: resident.ram, resident: this.options.resident, lifetimeMs: resident.lifetimeMs });
       }
-      const busyBefore = resident.recentBusyMs(Date.now());
       const outcome = await resident.process.runBatch(timeoutMs);
-      resident.busyMs = busyBefore + outcome.elapsedMs;
       const readout = readBatch(resident.ram, layout, batch);
       const u = resident.used;
       resident.used = { traces: u.traces + cost.traces, steps: u.steps + cost.steps, pages: u.pages + cost.pages };
@@ -127,15 +108,13 @@ export class ResidentQemus {
         r.used.traces + cost.traces <= budget.traces &&
         r.used.steps + cost.steps <= budget.steps &&
         r.used.pages + cost.pages <= budget.pages;
-      const now = Date.now();
-      if (p !== null && p.running && fits && r.recentBusyMs(now) < BUSY_MS && now - p.startedAt + timeoutMs <= r.lifetimeMs) return r;
+      if (p !== null && p.running && fits && Date.now() - p.startedAt + timeoutMs <= r.lifetimeMs) return r;
       r.retire();
     }
     return null;
   }
 
   private park(r: Resident): void {
-    r.idleSince = Date.now();
     r.idleTimer = setTimeout(() => {
       this.idle.delete(r);
       r.retire();

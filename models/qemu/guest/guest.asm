@@ -223,6 +223,24 @@ set_gate:
     mov [idt + ecx * 8 + 6], ax
     ret
 
+; Copies ECX dwords of code from ESI to EDI (flat, DS = ES = KFLAT_DATA) unless they are there already: a
+; window keeps the copy a previous trace left there (nothing but the guest writes a window), and rewriting
+; it, even with the same bytes, would make QEMU throw away the code it translated from the page and
+; translate it again. Retranslating the guest for every change of window cost most of its time (with a
+; large TLB, each new translation scans all of it).
+copy_code:
+    push esi
+    push edi
+    push ecx
+    repe cmpsd
+    pop ecx
+    pop edi
+    pop esi
+    je .same
+    rep movsd
+.same:
+    ret
+
 ; EDI = flat address of a segment descriptor, EAX = base.
 set_descriptor_base:
     mov [fs:edi + 2], ax
@@ -234,8 +252,9 @@ set_descriptor_base:
     ret
 
 ; ---- windows ------------------------------------------------------------------------------------------
-; EAX = window base. Copies the body there, re-bases KCODE, KDATA, UCODE and the TSS on it, loads the
-; new GDT, IDT and TSS, builds the window's page table, and returns on the new copy's fresh stack.
+; EAX = window base. Copies the body there (its code only if the window does not hold it already), re-bases
+; KCODE, KDATA, UCODE and the TSS on it, loads the new GDT, IDT and TSS, builds the window's page table,
+; and returns on the new copy's fresh stack.
 ; Paging is off or private (identity below 3 GiB), so flat addresses are physical.
 switch_window:
     pop edx                             ; the return offset is the same in every copy
@@ -245,14 +264,22 @@ switch_window:
     jmp build_window_table
 .copy:
     mov ebx, eax
-    mov esi, [self_base]
-    add esi, BODY_OFFSET
-    lea edi, [ebx + BODY_OFFSET]
-    mov ecx, BODY_SIZE / 4
+    mov ebp, [self_base]
     mov ax, SEL_KFLAT_DATA
     mov ds, ax
     mov es, ax
+    lea esi, [ebp + body_start]
+    lea edi, [ebx + body_start]
+    mov ecx, (data_start - body_start) / 4
+    call copy_code
+    lea esi, [ebp + data_start]
+    lea edi, [ebx + data_start]
+    mov ecx, (user_code_start - data_start) / 4
     rep movsd
+    lea esi, [ebp + user_code_start]
+    lea edi, [ebx + user_code_start]
+    mov ecx, (body_end - user_code_start) / 4
+    call copy_code
     mov [ebx + self_base], ebx
     mov eax, ebx
     lea edi, [ebx + gdt + SEL_KCODE]
