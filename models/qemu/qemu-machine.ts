@@ -1,8 +1,9 @@
 /**
  * QEMU's x86 MMU (software emulation) as a machine under the walk-level contract. A batch of traces is
- * written into a fresh guest RAM file, one QEMU boots the guest (guest/guest.asm), which runs the traces
- * one after another, and the observations and final memory are read back after it exits. Batches are cut
- * to fit the staging area and run on up to one QEMU per core.
+ * written into a guest RAM file, QEMU runs the guest (guest/guest.asm), which runs the traces one after
+ * another, and the observations and final memory are read back when it says it is done. A QEMU stays up
+ * for the next batch, on the same RAM file, within budgets (resident-qemus.ts). Batches are cut to fit the
+ * staging area and run on up to one QEMU per core.
  *
  * The machine runs only traces QEMU can represent: `adapt` makes any trace one of those, and callers
  * check the adapted trace. A boot that hangs, crashes or triple-faults costs the trace it was running a
