@@ -15,12 +15,18 @@ import type { PagingClosure } from './paging-closure.ts';
 import { isPresent, pdpteUsable } from './entry-bits.ts';
 import type { TraceWords } from './trace-words.ts';
 
+/** Each window's marker (its PDE, as an image word writes it) by the index of the entry that holds it. */
+const MARKERS: readonly { readonly order: number; readonly pde: string }[][] = (() => {
+  const markers: { readonly order: number; readonly pde: string }[][] = Array.from({ length: 4096 / 8 }, () => []);
+  WINDOWS.forEach((w, order) => markers[w.index]?.push({ order, pde: `0x${w.pde.toString(16)}` }));
+  return markers;
+})();
+
 /** The window an adapted trace already maps (its PDE sits at the window's index in some page). */
 export function mappedWindow(trace: Trace): Window | null {
   if (isPaging32(trace.registers.cr4)) return mappedWindow32(trace);
   // One pass over the image: the windows whose marker it holds; the first of them in WINDOWS order.
-  const markers: { readonly order: number; readonly pde: string }[][] = Array.from({ length: 4096 / 8 }, () => []);
-  WINDOWS.forEach((w, order) => markers[w.index]?.push({ order, pde: `0x${w.pde.toString(16)}` }));
+  const markers = MARKERS;
   let first = WINDOWS.length;
   for (const word of trace.memory) {
     const offset = word.pa % 4096;
