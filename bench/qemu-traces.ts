@@ -6,11 +6,14 @@ import fc from 'fast-check';
 import { familyTraceArbitraries } from '../src/arbitraries/index.ts';
 import type { Trace } from '../src/machine/trace.ts';
 
-export function sampleTraces(family: 'translation' | 'tlb-coherence', count: number, maxSteps: number, size: fc.Size): Trace[] {
+/** The seed of every measured sample; warm-up samples take another, so that they are other traces. */
+export const BENCH_SEED = 20261121;
+
+export function sampleTraces(family: 'translation' | 'tlb-coherence', count: number, maxSteps: number, size: fc.Size, seed = BENCH_SEED): Trace[] {
   const previous = fc.readConfigureGlobal();
   fc.configureGlobal({ ...previous, baseSize: size });
   try {
-    return fc.sample(familyTraceArbitraries[family]({ maxSteps }), { seed: 20261121, numRuns: count });
+    return fc.sample(familyTraceArbitraries[family]({ maxSteps }), { seed, numRuns: count });
   } finally {
     fc.configureGlobal(previous);
   }

@@ -6,8 +6,8 @@
  *   qemu.accesses-per-second          accesses QEMU runs and reports back, long traces (about 4096
  *                                     steps) in batches, adapting, staging and reading back included
  *   qemu.checked-accesses-per-second  accesses run on QEMU and compared with the specification, on
- *                                     traces of up to a thousand steps, one worker thread per QEMU as
- *                                     in a campaign (qemu-checked.ts)
+ *                                     256 traces of up to a thousand steps after 128 others warmed
+ *                                     up, one worker thread per QEMU as in a campaign (qemu-checked.ts)
  *   qemu.traces-per-second            default-size traces (what a campaign runs), checked in this thread
  *   qemu.campaign-cases-per-second    a whole campaign of the walk families (2 workers, batched)
  *   qemu.resident-mb                  the largest resident set of one QEMU while all this runs
@@ -91,7 +91,7 @@ export async function qemuBenchmarks(): Promise<Record<string, number>> {
   const { value, mb } = await peakResidentMb(async () => ({
     boots: await bootsPerSecond(),
     accesses: await accessesPerSecond(long),
-    checked: await checkedAccessesPerSecond({ workers: PROCESSES, count: 64, maxSteps: 1024, tracesPerBoot: 8 }),
+    checked: await checkedAccessesPerSecond({ workers: PROCESSES, count: 256, maxSteps: 1024, tracesPerBoot: 8, warmUp: 128 }),
     traces: await campaignTraces(),
     campaign: await campaignCasesPerSecond(),
   }));
