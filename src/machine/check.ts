@@ -124,20 +124,47 @@ function memoryDifferences(s: SpecState, actual: ReadonlyMap<number, bigint>): M
   return diffs.sort((a, b) => a.pa - b.pa);
 }
 
-/** The differences from the state closest to the final memory: fewest differing words, the first of equals. */
-function closestDifferences(finals: readonly SpecState[], actual: ReadonlyMap<number, bigint>): MemoryDifference[] {
-  let best: SpecState | null = null;
-  let fewest = Number.POSITIVE_INFINITY;
-  for (const s of finals) {
-    let count = 0;
-    // Counting stops as soon as the state cannot be closer than the best so far.
-    eachDifference(s, actual, () => ++count < fewest);
-    if (count < fewest) {
-      best = s;
-      fewest = count;
-    }
+/** Whether the final memory's word at pa cannot be the state's. */
+function wordDiffers(s: SpecState, actual: ReadonlyMap<number, bigint>, pa: number): boolean {
+  return !wordMatches(s.memory.readWord(pa), actual.get(pa) ?? 0n, s.maySet.get(pa) ?? 0n);
+}
+
+/** Beyond this many words where two states' memories differ, a state's differences are counted afresh. */
+const RELATIVE_COUNT_WORDS = 256;
+
+/**
+ * The number of words where the final memory cannot be the state's, or a number at least `bound` if there
+ * are that many. Relative to a state whose count is known when both share their uncertain bits: only the
+ * words where their memories differ (few, found through the memories' shared frames) are looked at.
+ */
+function differenceCount(s: SpecState, actual: ReadonlyMap<number, bigint>, bound: number, known: { state: SpecState; count: number } | null): number {
+  const words = known !== null && known.state.maySet === s.maySet ? known.state.memory.differingWords(s.memory, RELATIVE_COUNT_WORDS) : null;
+  if (known !== null && words !== null) {
+    let count = known.count;
+    for (const pa of words) count += (wordDiffers(s, actual, pa) ? 1 : 0) - (wordDiffers(known.state, actual, pa) ? 1 : 0);
+    return count;
   }
-  return best === null ? [] : memoryDifferences(best, actual);
+  let count = 0;
+  // Counting stops as soon as the state cannot be closer than the best so far.
+  eachDifference(s, actual, () => ++count < bound);
+  return count;
+}
+
+/**
+ * The state closest to the final memory (fewest words that cannot be the state's, the first of equals),
+ * with that number; 0 when one matches. The first state is counted in full, the others relative to it.
+ */
+function closestState(finals: readonly SpecState[], actual: ReadonlyMap<number, bigint>): { state: SpecState; count: number } | null {
+  const first = finals[0];
+  if (first === undefined) return null;
+  const known = { state: first, count: differenceCount(first, actual, Number.POSITIVE_INFINITY, null) };
+  let best = known;
+  for (const s of finals.slice(1)) {
+    if (best.count === 0) break;
+    const count = differenceCount(s, actual, best.count, known);
+    if (count < best.count) best = { state: s, count };
+  }
+  return best;
 }
 
 function explainMemory(diffs: readonly MemoryDifference[]): string {
@@ -250,9 +277,12 @@ export function compare(trace: Trace, result: MachineResult): { divergence: Dive
   }
   const actual = finalWords(result.memory);
   const finals = everyConcreteState(states);
-  if (finals.some((s) => memoryMatches(s, actual))) return { divergence: null, tags, inconclusive: false };
+  // The usual case first: the first state matches, found without counting or sorting anything.
+  if (finals.length > 0 && memoryMatches(finals[0] as SpecState, actual)) return { divergence: null, tags, inconclusive: false };
+  const closest = closestState(finals, actual);
+  if (closest !== null && closest.count === 0) return { divergence: null, tags, inconclusive: false };
   if (bounded) return { divergence: null, tags, inconclusive: true };
-  const diffs = closestDifferences(finals, actual);
+  const diffs = closest === null ? [] : memoryDifferences(closest.state, actual);
   return {
     divergence: divergence(
       { kind: 'final-memory', stepIndex: null, step: null, observed: null, allowed: [], walks: [], memory: diffs },

@@ -96,6 +96,12 @@ function variantsOf(base: SpecState, others: readonly SpecState[]): DataVariants
   return { words, variants };
 }
 
+/** Equal for states that are the same except for memory (state-equality.ts, sameExceptMemory). */
+function partsKey(s: SpecState): string {
+  const r = s.registers;
+  return `${r.cr0}:${r.cr3}:${r.cr4}:${r.efer}:${s.epochs.length}:${s.events.length}:${s.maySet.size}:${s.lastEpochIsCurrent}:${s.dataVariants?.variants.length ?? 0}`;
+}
+
 /**
  * The states with those that differ only in data words kept as one state with variants, in order; each
  * merged state stands for at most `limit` concrete states. States that share their variants (the
@@ -104,10 +110,18 @@ function variantsOf(base: SpecState, others: readonly SpecState[]): DataVariants
 export function mergeDataVariants(states: readonly SpecState[], limit: number): SpecState[] {
   if (states.length < 2) return [...states];
   const groups: SpecState[][] = [];
+  // A cheap key first: states with different keys are never the same except for memory.
+  const byKey = new Map<string, SpecState[][]>();
   for (const st of states) {
-    const group = groups.find((g) => sameExceptMemory(g[0] as SpecState, st));
-    if (group === undefined) groups.push([st]);
-    else group.push(st);
+    const key = partsKey(st);
+    const candidates = byKey.get(key);
+    const group = candidates?.find((g) => sameExceptMemory(g[0] as SpecState, st));
+    if (group !== undefined) group.push(st);
+    else {
+      groups.push([st]);
+      if (candidates === undefined) byKey.set(key, [groups[groups.length - 1] as SpecState[]]);
+      else candidates.push(groups[groups.length - 1] as SpecState[]);
+    }
   }
   if (groups.length === states.length) return [...states];
   const out: SpecState[] = [];
