@@ -5,7 +5,7 @@
  */
 import { hexFromBigInt, type Hex64 } from '../arch/word.ts';
 import type { Outcome, OutcomeTags, WalkTrace } from '../spec/outcome.ts';
-import { concreteStates, mergeDataVariants, outcomesTouchVariants, variantsHold } from '../spec/variant-states.ts';
+import { concreteStates, mergeDataVariants, splitOn, variantsHold, variantWordsTouched } from '../spec/variant-states.ts';
 import { type SpecState, initialState, withoutMemos } from '../spec/state.ts';
 import { advance, dedupe, outcomes } from '../spec/transition.ts';
 import { formatStep, hexPhys } from './format.ts';
@@ -211,7 +211,8 @@ export async function checkTrace(machine: Machine, trace: Trace): Promise<CheckR
  */
 function follow(s: SpecState, step: Step, observed: Observation, next: SpecState[]): readonly Outcome[] {
   const options = outcomes(s, step);
-  if (outcomesTouchVariants(s, options)) return followEach(concreteStates(s), step, observed, next);
+  const touched = variantWordsTouched(s, options);
+  if (touched.length > 0) return followEach(splitOn(s, touched), step, observed, next);
   const matched = options.filter((o) => observationsEqual(o.observation, observed));
   const after = advance(s, matched);
   if (s.dataVariants !== null && !after.every(variantsHold)) return followEach(concreteStates(s), step, observed, next);

@@ -16,16 +16,3 @@ export interface DataVariants {
   /** One per concrete state, in the order the choices were made; the first is often empty. */
   readonly variants: readonly DataVariant[];
 }
-
-/** Whether any of the bytes lies in a word some variant sets. */
-export function touchesVariantWords(v: DataVariants, pas: readonly number[]): boolean {
-  for (const pa of pas) if (v.words.has(pa - (pa % 8))) return true;
-  return false;
-}
-
-/** Every combination of one variant of `a` with one of `b` (their words are disjoint), a's order first. */
-export function combineVariants(a: DataVariants, b: DataVariants): DataVariants {
-  const variants: DataVariant[] = [];
-  for (const x of a.variants) for (const y of b.variants) variants.push(x.size === 0 ? y : y.size === 0 ? x : new Map([...x, ...y]));
-  return { words: new Set([...a.words, ...b.words]), variants };
-}

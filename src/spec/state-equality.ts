@@ -62,10 +62,7 @@ function sameEvent(a: InvalidationEvent, b: InvalidationEvent): boolean {
   return a === b || (a.seq === b.seq && sameInvalidation(a.invalidation, b.invalidation));
 }
 
-/**
- * Same state, memory aside. Data variants count as the same only when shared: comparing the sets of
- * concrete states they stand for is not worth it (keeping two equal states costs speed, never exactness).
- */
+/** Same state, memory and data variants aside (variant-states.ts merges states that differ only there). */
 export function sameExceptMemory(a: SpecState, b: SpecState): boolean {
   const r = a.registers;
   const q = b.registers;
@@ -79,12 +76,15 @@ export function sameExceptMemory(a: SpecState, b: SpecState): boolean {
     sameBigInts(a.pdptes, b.pdptes) &&
     sameMap(a.stage2, b.stage2) &&
     sameMap(a.maySet, b.maySet) &&
-    a.dataVariants === b.dataVariants &&
     sameList(a.events, b.events, sameEvent) &&
     sameList(a.epochs, b.epochs, sameEpoch)
   );
 }
 
+/**
+ * Same state. Data variants count as the same only when shared: comparing the sets of concrete states
+ * they stand for is left to the merge (keeping two equal states costs speed, never exactness).
+ */
 export function sameState(a: SpecState, b: SpecState): boolean {
-  return sameExceptMemory(a, b) && a.memory.equals(b.memory);
+  return a.dataVariants === b.dataVariants && sameExceptMemory(a, b) && a.memory.equals(b.memory);
 }

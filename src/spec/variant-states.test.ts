@@ -7,7 +7,7 @@ import { PhysicalMemory } from './physical-memory.ts';
 import { initialState, type SpecState } from './state.ts';
 import { sameState } from './state-equality.ts';
 import { advance, outcomes } from './transition.ts';
-import { concreteStates, mergeDataVariants, outcomesTouchVariants, variantsHold } from './variant-states.ts';
+import { concreteStates, mergeDataVariants, splitOn, variantsHold, variantWordsTouched } from './variant-states.ts';
 
 const PG = 0x80000000;
 const PAE = 1 << 5;
@@ -56,11 +56,31 @@ describe('data variants', () => {
 
   it('a load of a byte the variants disagree on tells them apart; a load elsewhere does not', () => {
     const merged = mergeDataVariants(follow(forking), 256)[0] as SpecState;
-    expect(outcomesTouchVariants(merged, outcomes(merged, load(VA)))).toBe(true);
-    expect(outcomesTouchVariants(merged, outcomes(merged, load(VA + 0x100)))).toBe(false);
+    const touched = (step: Step): number[] => variantWordsTouched(merged, outcomes(merged, step)).sort((a, b) => a - b);
+    expect(touched(load(VA))).toEqual([STALE_PA, FRESH_PA]);
+    expect(touched(load(VA + 0x100))).toEqual([]);
     // The word at VA + 4 is a variant word, but no variant changed its bytes.
-    expect(outcomesTouchVariants(merged, outcomes(merged, { op: 'load', va: VA + 4, size: 4, user: false }))).toBe(false);
-    expect(outcomesTouchVariants(merged, outcomes(merged, store(VA + 4, 1n)))).toBe(true);
+    expect(touched({ op: 'load', va: VA + 4, size: 4, user: false })).toEqual([]);
+    expect(touched(store(VA + 4, 1n))).toEqual([STALE_PA, FRESH_PA]);
+  });
+
+  it('splits by the values of the words a step touches, keeping the other variants merged', () => {
+    // Two forking stores: four variants, two frames for each store (merged after each step, as the
+    // comparison does: unmerged, the second store's epochs would hold the first store's choices).
+    const once = mergeDataVariants(follow(forking), 256);
+    const merged = mergeDataVariants(once.flatMap((s) => advance(s, outcomes(s, store(VA + 0x200, 0xcdn)))), 256);
+    expect(merged).toHaveLength(1);
+    const state = merged[0] as SpecState;
+    expect(state.dataVariants?.variants).toHaveLength(4);
+    // Settling the first store's stale word leaves two states, each with the second store's two choices.
+    const split = splitOn(state, [STALE_PA]);
+    expect(split.map((s) => s.dataVariants?.variants.length)).toEqual([2, 2]);
+    expect(split.map((s) => s.memory.readWord(STALE_PA)).sort()).toEqual([0n, 0xabn]);
+    // The concrete states are the same, in another order.
+    const key = (s: SpecState): string => s.memory.entries().map(([pa, v]) => `${pa}=${v}`).join(',');
+    expect(split.flatMap(concreteStates).map(key).sort()).toEqual(concreteStates(state).map(key).sort());
+    // Settling every variant word leaves concrete states.
+    expect(splitOn(state, [...(state.dataVariants?.words ?? [])]).every((s) => s.dataVariants === null)).toBe(true);
   });
 
   it('variant words may be neither paging-structure words nor words with uncertain bits', () => {
