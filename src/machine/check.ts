@@ -137,9 +137,9 @@ const RELATIVE_COUNT_WORDS = 256;
  * are that many. Relative to a state whose count is known when both share their uncertain bits: only the
  * words where their memories differ (few, found through the memories' shared frames) are looked at.
  */
-function differenceCount(s: SpecState, actual: ReadonlyMap<number, bigint>, bound: number, known: { state: SpecState; count: number } | null): number {
-  const words = known !== null && known.state.maySet === s.maySet ? known.state.memory.differingWords(s.memory, RELATIVE_COUNT_WORDS) : null;
-  if (known !== null && words !== null) {
+function differenceCount(s: SpecState, actual: ReadonlyMap<number, bigint>, bound: number, known: { state: SpecState; count: number }): number {
+  const words = known.state.maySet === s.maySet ? known.state.memory.differingWords(s.memory, RELATIVE_COUNT_WORDS) : null;
+  if (words !== null) {
     let count = known.count;
     for (const pa of words) count += (wordDiffers(s, actual, pa) ? 1 : 0) - (wordDiffers(known.state, actual, pa) ? 1 : 0);
     return count;
@@ -151,20 +151,23 @@ function differenceCount(s: SpecState, actual: ReadonlyMap<number, bigint>, boun
 }
 
 /**
- * The state closest to the final memory (fewest words that cannot be the state's, the first of equals),
- * with that number; 0 when one matches. The first state is counted in full, the others relative to it.
+ * The differences from the state closest to the final memory (fewest words that cannot be the state's,
+ * the first of equals), or null when one state matches. The first state is compared in full, the others
+ * counted relative to it.
  */
-function closestState(finals: readonly SpecState[], actual: ReadonlyMap<number, bigint>): { state: SpecState; count: number } | null {
+function closestDifferences(finals: readonly SpecState[], actual: ReadonlyMap<number, bigint>): MemoryDifference[] | null {
   const first = finals[0];
-  if (first === undefined) return null;
-  const known = { state: first, count: differenceCount(first, actual, Number.POSITIVE_INFINITY, null) };
+  if (first === undefined) return [];
+  const firstDifferences = memoryDifferences(first, actual);
+  const known = { state: first, count: firstDifferences.length };
   let best = known;
   for (const s of finals.slice(1)) {
     if (best.count === 0) break;
     const count = differenceCount(s, actual, best.count, known);
     if (count < best.count) best = { state: s, count };
   }
-  return best;
+  if (best.count === 0) return null;
+  return best.state === first ? firstDifferences : memoryDifferences(best.state, actual);
 }
 
 function explainMemory(diffs: readonly MemoryDifference[]): string {
@@ -280,10 +283,9 @@ export function compare(trace: Trace, result: MachineResult): { divergence: Dive
   const finals = everyConcreteState(states);
   // The usual case first: the first state matches, found without counting or sorting anything.
   if (finals.length > 0 && memoryMatches(finals[0] as SpecState, actual)) return { divergence: null, tags, inconclusive: false };
-  const closest = closestState(finals, actual);
-  if (closest !== null && closest.count === 0) return { divergence: null, tags, inconclusive: false };
+  const diffs = closestDifferences(finals, actual);
+  if (diffs === null) return { divergence: null, tags, inconclusive: false };
   if (bounded) return { divergence: null, tags, inconclusive: true };
-  const diffs = closest === null ? [] : memoryDifferences(closest.state, actual);
   return {
     divergence: divergence(
       { kind: 'final-memory', stepIndex: null, step: null, observed: null, allowed: [], walks: [], memory: diffs },
