@@ -5,8 +5,9 @@
  *
  * Words are grouped by 4 KiB frame and a write copies only the frame it touches (and the small index of
  * frames), not the whole memory: a long trace keeps one memory per step alive, and copying everything on
- * every store made the specification quadratic in the trace's length. A content hash, kept up to date
- * on every write, lets identical memories be recognised without comparing every word (equals()).
+ * every store made the specification quadratic in the trace's length. A content hash lets identical
+ * memories be recognised without comparing every word (equals()). It is computed only when first asked
+ * for (a comparison that follows one state never asks) and then kept up to date by every write.
  */
 import { PAGE_4K } from '../arch/entry-layout.ts';
 import { wordHash } from './word-hash.ts';
@@ -43,12 +44,13 @@ class Draft {
    * when a trace's image is loaded (a list searched on every write made that quadratic).
    */
   private readonly copied = new Set<object>();
-  hash: number;
+  /** Null while the memory written from has not computed its hash: then neither does this one. */
+  hash: number | null;
   size: number;
 
   constructor(from: PhysicalMemory) {
     this.groups = from.groups.slice();
-    this.hash = from.hash;
+    this.hash = from.knownHashOrNull();
     this.size = from.size;
   }
 
@@ -88,7 +90,7 @@ class Draft {
       this.copied.add(frame);
     }
     if (old !== 0n) {
-      this.hash ^= wordHash(pa, old);
+      if (this.hash !== null) this.hash ^= wordHash(pa, old);
       this.size--;
     }
     if (value === 0n) {
@@ -96,7 +98,7 @@ class Draft {
       if (frame.size === 0) bucket.delete(base);
     } else {
       frame.set(pa, value);
-      this.hash ^= wordHash(pa, value);
+      if (this.hash !== null) this.hash ^= wordHash(pa, value);
       this.size++;
     }
   }
@@ -125,11 +127,26 @@ export class PhysicalMemory {
   private constructor(
     /** Frames by bucket (bucketOf), in groups of GROUP_SIZE buckets. Never mutated once the memory exists. */
     readonly groups: readonly (Group | undefined)[],
-    /** XOR of wordHash over the non-zero words: equal memories have equal hashes. */
-    readonly hash: number,
+    /** The content hash, or null until asked for. */
+    private knownHash: number | null,
     /** Number of non-zero words. */
     readonly size: number,
   ) {}
+
+  /** XOR of wordHash over the non-zero words: equal memories have equal hashes. */
+  get hash(): number {
+    if (this.knownHash === null) {
+      let hash = 0;
+      for (const group of this.groups) for (const bucket of group ?? []) for (const frame of bucket?.values() ?? []) for (const [pa, value] of frame) hash ^= wordHash(pa, value);
+      this.knownHash = hash;
+    }
+    return this.knownHash;
+  }
+
+  /** The hash if it was computed (a draft keeps it up to date only then). */
+  knownHashOrNull(): number | null {
+    return this.knownHash;
+  }
 
   static empty(): PhysicalMemory {
     return new PhysicalMemory(NO_GROUPS, 0, 0);
@@ -137,7 +154,7 @@ export class PhysicalMemory {
 
   /**
    * The memory holding the words, later ones replacing earlier ones at the same address. Built directly
-   * (a trace's image has thousands of words): frames first, then the hash of what is not zero.
+   * (a trace's image has thousands of words), its hash left until asked for.
    */
   static fromWords(words: Iterable<readonly [number, bigint]>): PhysicalMemory {
     const buckets = new Array<Map<number, Map<number, bigint>> | undefined>(BUCKETS).fill(undefined);
@@ -149,16 +166,12 @@ export class PhysicalMemory {
       if (frame === undefined) bucket.set(base, (frame = new Map()));
       frame.set(pa, value);
     }
-    let hash = 0;
     let size = 0;
     for (const bucket of buckets)
       for (const [base, frame] of bucket ?? []) {
         for (const [pa, value] of frame) {
           if (value === 0n) frame.delete(pa);
-          else {
-            hash ^= wordHash(pa, value);
-            size++;
-          }
+          else size++;
         }
         if (frame.size === 0) bucket?.delete(base);
       }
@@ -167,7 +180,7 @@ export class PhysicalMemory {
       const group = buckets.slice(g * GROUP_SIZE, (g + 1) * GROUP_SIZE).map((bucket) => (bucket?.size === 0 ? undefined : bucket));
       groups.push(group.every((bucket) => bucket === undefined) ? undefined : group);
     }
-    return new PhysicalMemory(groups, hash, size);
+    return new PhysicalMemory(groups, null, size);
   }
 
   private static of(draft: Draft): PhysicalMemory {
