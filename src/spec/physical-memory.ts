@@ -10,9 +10,10 @@
  * for (a comparison that follows one state never asks) and then kept up to date by every write.
  */
 import { PAGE_4K } from '../arch/entry-layout.ts';
+import { FrameWords } from './frame-words.ts';
 import { wordHash } from './word-hash.ts';
 
-type Frame = ReadonlyMap<number, bigint>;
+type Frame = FrameWords;
 /** Frame base -> its non-zero words, for the frames whose number falls in one bucket. */
 type Bucket = ReadonlyMap<number, Frame>;
 
@@ -83,9 +84,9 @@ class Draft {
     if (old === value) return;
     const base = frameOf(pa);
     const bucket = this.bucketForWrite(bucketOf(base));
-    let frame = bucket.get(base) as Map<number, bigint> | undefined;
+    let frame = bucket.get(base);
     if (frame === undefined || !this.copied.has(frame)) {
-      frame = new Map(frame ?? []);
+      frame = frame === undefined ? FrameWords.empty() : frame.copy();
       bucket.set(base, frame);
       this.copied.add(frame);
     }
@@ -110,10 +111,7 @@ const BYTE_SHIFTS: readonly bigint[] = [0n, 8n, 16n, 24n, 32n, 40n, 48n, 56n];
 const NO_GROUPS: readonly (Group | undefined)[] = Object.freeze(new Array<Group | undefined>(GROUPS).fill(undefined));
 
 function sameFrame(a: Frame, b: Frame | undefined): boolean {
-  if (a === b) return true;
-  if (b === undefined || a.size !== b.size) return false;
-  for (const [pa, value] of a) if (b.get(pa) !== value) return false;
-  return true;
+  return b !== undefined && a.equals(b);
 }
 
 function sameBucket(a: Bucket | undefined, b: Bucket | undefined): boolean {
@@ -137,7 +135,13 @@ export class PhysicalMemory {
   get hash(): number {
     if (this.knownHash === null) {
       let hash = 0;
-      for (const group of this.groups) for (const bucket of group ?? []) for (const frame of bucket?.values() ?? []) for (const [pa, value] of frame) hash ^= wordHash(pa, value);
+      for (const group of this.groups)
+        for (const bucket of group ?? [])
+          for (const frame of bucket?.values() ?? []) {
+            const pas = frame.addresses();
+            const values = frame.words();
+            for (let i = 0; i < pas.length; i++) hash ^= wordHash(pas[i] as number, values[i] as bigint);
+          }
       this.knownHash = hash;
     }
     return this.knownHash;
@@ -157,27 +161,24 @@ export class PhysicalMemory {
    * (a trace's image has thousands of words), its hash left until asked for.
    */
   static fromWords(words: Iterable<readonly [number, bigint]>): PhysicalMemory {
-    const buckets = new Array<Map<number, Map<number, bigint>> | undefined>(BUCKETS).fill(undefined);
+    const frames = new Map<number, Map<number, bigint>>();
     for (const [pa, value] of words) {
       const base = frameOf(pa);
-      const b = bucketOf(base);
-      const bucket = (buckets[b] ??= new Map());
-      let frame = bucket.get(base);
-      if (frame === undefined) bucket.set(base, (frame = new Map()));
+      let frame = frames.get(base);
+      if (frame === undefined) frames.set(base, (frame = new Map()));
       frame.set(pa, value);
     }
+    const buckets = new Array<Map<number, Frame> | undefined>(BUCKETS).fill(undefined);
     let size = 0;
-    for (const bucket of buckets)
-      for (const [base, frame] of bucket ?? []) {
-        for (const [pa, value] of frame) {
-          if (value === 0n) frame.delete(pa);
-          else size++;
-        }
-        if (frame.size === 0) bucket?.delete(base);
-      }
+    for (const [base, words] of frames) {
+      const frame = FrameWords.of(words);
+      if (frame.size === 0) continue;
+      (buckets[bucketOf(base)] ??= new Map()).set(base, frame);
+      size += frame.size;
+    }
     const groups: (Group | undefined)[] = [];
     for (let g = 0; g < GROUPS; g++) {
-      const group = buckets.slice(g * GROUP_SIZE, (g + 1) * GROUP_SIZE).map((bucket) => (bucket?.size === 0 ? undefined : bucket));
+      const group = buckets.slice(g * GROUP_SIZE, (g + 1) * GROUP_SIZE);
       groups.push(group.every((bucket) => bucket === undefined) ? undefined : group);
     }
     return new PhysicalMemory(groups, null, size);
@@ -248,7 +249,7 @@ export class PhysicalMemory {
 
   /** The non-zero words of the 4 KiB frame at `base`, in no particular order. */
   wordsOfFrame(base: number): Iterable<bigint> {
-    return this.bucket(bucketOf(base))?.get(base)?.values() ?? [];
+    return this.bucket(bucketOf(base))?.get(base)?.words() ?? [];
   }
 
   /** Whether the 4 KiB frame at `base` is the same object in both memories (so certainly the same). */
@@ -259,13 +260,15 @@ export class PhysicalMemory {
 
   /** The addresses of the non-zero words, in no particular order. */
   *addresses(): Iterable<number> {
-    for (const group of this.groups) for (const bucket of group ?? []) for (const frame of bucket?.values() ?? []) yield* frame.keys();
+    for (const group of this.groups) for (const bucket of group ?? []) for (const frame of bucket?.values() ?? []) yield* frame.addresses();
   }
 
   /** Non-zero words sorted by physical address. */
   entries(): Array<[number, bigint]> {
     const out: Array<[number, bigint]> = [];
-    for (const group of this.groups) for (const bucket of group ?? []) for (const frame of bucket?.values() ?? []) for (const entry of frame) out.push(entry);
+    for (const group of this.groups)
+      for (const bucket of group ?? [])
+        for (const frame of bucket?.values() ?? []) frame.addresses().forEach((pa, i) => out.push([pa, frame.words()[i] as bigint]));
     return out.sort((a, b) => a[0] - b[0]);
   }
 
@@ -285,7 +288,7 @@ export class PhysicalMemory {
           const a = mine?.get(base);
           const c = theirs?.get(base);
           if (a === c) continue;
-          for (const pa of new Set([...(a?.keys() ?? []), ...(c?.keys() ?? [])])) if ((a?.get(pa) ?? 0n) !== (c?.get(pa) ?? 0n)) out.push(pa);
+          (a ?? FrameWords.empty()).differences(c, out);
           if (out.length > limit) return null;
         }
       }
