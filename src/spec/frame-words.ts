@@ -23,6 +23,16 @@ export class FrameWords {
     );
   }
 
+  /** From addresses in ascending order (each once) and their values, taken as they are; zeros dropped. */
+  static ofSorted(pas: number[], values: bigint[]): FrameWords {
+    if (!values.includes(0n)) return new FrameWords(pas, values);
+    const keep = values.map((v) => v !== 0n);
+    return new FrameWords(
+      pas.filter((_, i) => keep[i]),
+      values.filter((_, i) => keep[i]),
+    );
+  }
+
   copy(): FrameWords {
     return new FrameWords(this.pas.slice(), this.values.slice());
   }

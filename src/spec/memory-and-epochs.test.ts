@@ -47,6 +47,26 @@ describe('physical memory', () => {
     ]);
   });
 
+  it('builds from words in any order: a later word at an address replaces an earlier one, zeros are absent', () => {
+    const words: [number, bigint][] = [
+      [0x2_0000_0010, 5n],
+      [0x1000, 1n],
+      [0x2_0000_0010, 6n],
+      [0x1008, 0n],
+      [0x2_0000_0000, 2n],
+      [0x1000, 0n],
+    ];
+    let written = PhysicalMemory.empty();
+    for (const [pa, value] of words) written = written.writeWord(pa, value);
+    const built = PhysicalMemory.fromWords(words);
+    expect(built.entries()).toEqual([
+      [0x2_0000_0000, 2n],
+      [0x2_0000_0010, 6n],
+    ]);
+    expect(built.equals(written)).toBe(true);
+    expect(built.hash).toBe(written.hash);
+  });
+
   it('tells equal contents from different ones, however they were reached', () => {
     const base = PhysicalMemory.fromWords([[0x1000, 1n]]);
     const there = base.writeWord(0x1_0000_2000, 5n);

@@ -105,6 +105,11 @@ class Draft {
   }
 }
 
+function ascending(pas: readonly number[]): boolean {
+  for (let i = 1; i < pas.length; i++) if ((pas[i] as number) < (pas[i - 1] as number)) return false;
+  return true;
+}
+
 /** Shift of byte i of a word, as a BigInt made once. */
 const BYTE_SHIFTS: readonly bigint[] = [0n, 8n, 16n, 24n, 32n, 40n, 48n, 56n];
 
@@ -161,17 +166,38 @@ export class PhysicalMemory {
    * (a trace's image has thousands of words), its hash left until asked for.
    */
   static fromWords(words: Iterable<readonly [number, bigint]>): PhysicalMemory {
-    const frames = new Map<number, Map<number, bigint>>();
+    const pas: number[] = [];
+    const values: bigint[] = [];
     for (const [pa, value] of words) {
-      const base = frameOf(pa);
-      let frame = frames.get(base);
-      if (frame === undefined) frames.set(base, (frame = new Map()));
-      frame.set(pa, value);
+      pas.push(pa);
+      values.push(value);
     }
+    return PhysicalMemory.fromArrays(pas, values);
+  }
+
+  /**
+   * The memory holding values[i] at pas[i], a later word replacing an earlier one at the same address.
+   * A trace's image comes sorted by address, and is then cut into frames without sorting or maps.
+   */
+  static fromArrays(pas: readonly number[], values: readonly bigint[]): PhysicalMemory {
+    const order = pas.map((_, i) => i);
+    if (!ascending(pas)) order.sort((a, b) => (pas[a] as number) - (pas[b] as number) || a - b);
     const buckets = new Array<Map<number, Frame> | undefined>(BUCKETS).fill(undefined);
     let size = 0;
-    for (const [base, words] of frames) {
-      const frame = FrameWords.of(words);
+    for (let k = 0; k < order.length; ) {
+      const base = frameOf(pas[order[k] as number] as number);
+      const framePas: number[] = [];
+      const frameValues: bigint[] = [];
+      for (; k < order.length && frameOf(pas[order[k] as number] as number) === base; k++) {
+        const i = order[k] as number;
+        // Equal addresses are adjacent, in input order: the later one replaces the earlier.
+        if (framePas[framePas.length - 1] === pas[i]) frameValues[frameValues.length - 1] = values[i] as bigint;
+        else {
+          framePas.push(pas[i] as number);
+          frameValues.push(values[i] as bigint);
+        }
+      }
+      const frame = FrameWords.ofSorted(framePas, frameValues);
       if (frame.size === 0) continue;
       (buckets[bucketOf(base)] ??= new Map()).set(base, frame);
       size += frame.size;

@@ -118,7 +118,10 @@ export class InvalidTraceError extends Error {}
 
 /** Power-on with the trace's image, then EFER, CR4, CR3 and CR0 in that order, as machines load them. */
 export function initialState(trace: Trace): SpecState {
-  const memory = PhysicalMemory.fromWords(trace.memory.map((w) => [w.pa, bigIntFromHex(w.value)] as const));
+  const memory = PhysicalMemory.fromArrays(
+    trace.memory.map((w) => w.pa),
+    trace.memory.map((w) => bigIntFromHex(w.value)),
+  );
   const r = trace.registers;
   const stage2: Stage2 = new Map((trace.stage2 ?? []).map((m) => [m.ipa, m.pa]));
   let pdptes: bigint[] = [0n, 0n, 0n, 0n];
