@@ -11,7 +11,7 @@ import type { AccessStep } from '../machine/trace.ts';
 import { type Access, deniedBy, type FaultCause, pageFaultErrorCode } from './access-rights.ts';
 import { isPresent, mask } from './entry.ts';
 import { cachedTranslations } from './invalidation.ts';
-import { type BitUpdate, type Effects, NO_EFFECTS, type Outcome, type OutcomeTags, type WalkTrace } from './outcome.ts';
+import type { BitUpdate, Effects, Outcome, OutcomeTags, WalkTrace } from './outcome.ts';
 import { physicalOf } from './stage2.ts';
 import { bitOf, pagingContext, type SpecState } from './state.ts';
 import type { EntryRead, PagingContext, Translation, WalkResult } from './walk.ts';
@@ -225,14 +225,15 @@ function completeAccess(
   walks: WalkTrace[],
   tags: Pick<OutcomeTags, 'pageSize' | 'tlb' | 'space'>,
 ): Outcome[] {
-  const fullTags: OutcomeTags = { ...tags, fault: 'none', access: accessKind(step) };
+  // Object literals in full, not spreads: this runs for every access (a spread copies slowly).
+  const fullTags: OutcomeTags = { pageSize: tags.pageSize, tlb: tags.tlb, space: tags.space, fault: 'none', access: accessKind(step) };
   if (step.op === 'store') {
     const value = BigInt(step.value);
     const bytes = pas.map((_, i) => Number((value >> BigInt(8 * i)) & 0xffn));
     return [
       {
         observation: { kind: 'done' },
-        effects: { ...NO_EFFECTS, setBits: bits.setBits, maySet: bits.maySet, writes: { pas, bytes } },
+        effects: { setBits: bits.setBits, maySet: bits.maySet, writes: { pas, bytes }, invalidations: [], registers: null, pdptes: null, stage2: null },
         reads: [],
         walks,
         tags: fullTags,
@@ -246,7 +247,15 @@ function completeAccess(
   // either: each choice is an outcome, and seeing a bit set settles it.
   return uncertainReadBits(s, pas, bytes, bits.maySet).map((choice) => ({
     observation: { kind: 'value', value: choice.valueBits === 0n ? hexOfBytes(bytes) : hexFromBigInt(bigIntOfBytes(bytes) | choice.valueBits) },
-    effects: { ...NO_EFFECTS, setBits: choice.settled.length === 0 ? bits.setBits : [...bits.setBits, ...choice.settled], maySet: bits.maySet },
+    effects: {
+      setBits: choice.settled.length === 0 ? bits.setBits : [...bits.setBits, ...choice.settled],
+      maySet: bits.maySet,
+      writes: null,
+      invalidations: [],
+      registers: null,
+      pdptes: null,
+      stage2: null,
+    },
     reads: pas,
     walks,
     tags: fullTags,

@@ -6,7 +6,7 @@ import { CR0, CR4, PAGE_4K } from '../arch/entry-layout.ts';
 import { bigIntFromHex } from '../arch/word.ts';
 import type { InvlpgStep, MapStage2Step, MovCrStep, Registers, WritePhysStep } from '../machine/trace.ts';
 import type { Invalidation } from './invalidation.ts';
-import { type Effects, NO_EFFECTS, type Outcome, type OutcomeTags } from './outcome.ts';
+import { controlEffects, type Effects, NO_EFFECTS, type Outcome, type OutcomeTags } from './outcome.ts';
 import { bitOf, loadPdptes, pagingContext, pagingEnabled, type SpecState } from './state.ts';
 import { knownWalk } from './walk-memo.ts';
 
@@ -27,10 +27,10 @@ function generalProtection(s: SpecState): Outcome {
  * bit the MOV raises #GP(0) and changes nothing.
  */
 function movWithPdpteLoad(s: SpecState, registers: Registers, loads: boolean, invalidations: Invalidation[]): Outcome {
-  if (!loads) return done(s, { ...NO_EFFECTS, registers, invalidations });
+  if (!loads) return done(s, controlEffects({ registers, invalidations }));
   const loaded = loadPdptes(s.memory, s.stage2, registers.cr3, s.maxPhyAddr);
   if (loaded === null) return generalProtection(s);
-  return done(s, { ...NO_EFFECTS, registers, invalidations, pdptes: loaded });
+  return done(s, controlEffects({ registers, invalidations, pdptes: loaded }));
 }
 
 function paePaging(r: Registers): boolean {
@@ -44,18 +44,18 @@ export function movCrOutcome(s: SpecState, step: MovCrStep): Outcome {
     case 'mov-cr3': {
       // MOV to CR3 invalidates every non-global translation (SDM 4.10.4.1) and, with PAE paging on,
       // loads the PDPTE registers (SDM 4.4.1).
-      const next = { ...old, cr3: value };
+      const next = { cr0: old.cr0, cr3: value, cr4: old.cr4, efer: old.efer };
       return movWithPdpteLoad(s, next, paePaging(next), [{ kind: 'non-global' }]);
     }
     case 'mov-cr0': {
-      const next = { ...old, cr0: value };
+      const next = { cr0: value, cr3: old.cr3, cr4: old.cr4, efer: old.efer };
       const pgChanged = bitOf(old.cr0, CR0.PG_BIT) !== bitOf(value, CR0.PG_BIT);
       // Changing PG invalidates everything, global entries included (SDM 4.10.4.1); a change of WP alone
       // invalidates nothing, since the TLB caches R/W, not the decision (SDM 4.10.2.2).
       return movWithPdpteLoad(s, next, pgChanged && paePaging(next), pgChanged ? [{ kind: 'all' }] : []);
     }
     case 'mov-cr4': {
-      const next = { ...old, cr4: value };
+      const next = { cr0: old.cr0, cr3: old.cr3, cr4: value, efer: old.efer };
       const relevant = (1 << CR4.PGE_BIT) | (1 << CR4.PAE_BIT) | (1 << CR4.PSE_BIT);
       const changed = ((old.cr4 ^ value) & relevant) !== 0;
       // Changing PGE or PAE invalidates everything (SDM 4.10.4.1) and reloads the PDPTEs (SDM 4.4.1).
@@ -76,7 +76,7 @@ export function invlpgOutcome(s: SpecState, step: InvlpgStep): Outcome {
     if (current.kind === 'translation' && current.pageSize > PAGE_4K)
       invalidations.push({ kind: 'region', base: current.pageBase, size: current.pageSize });
   }
-  return done(s, { ...NO_EFFECTS, invalidations });
+  return done(s, controlEffects({ invalidations }));
 }
 
 /** A physical write changes memory only; it invalidates nothing, so stale translations may remain. */
@@ -84,10 +84,10 @@ export function writePhysOutcome(s: SpecState, step: WritePhysStep): Outcome {
   const value = bigIntFromHex(step.value);
   const pas = Array.from({ length: 8 }, (_, i) => step.pa + i);
   const bytes = pas.map((_, i) => Number((value >> BigInt(8 * i)) & 0xffn));
-  return done(s, { ...NO_EFFECTS, writes: { pas, bytes } });
+  return done(s, controlEffects({ writes: { pas, bytes } }));
 }
 
 /** A second-stage change takes effect at once and invalidates every cached translation (trace.ts). */
 export function mapStage2Outcome(s: SpecState, step: MapStage2Step): Outcome {
-  return done(s, { ...NO_EFFECTS, stage2: { ipa: step.ipa, pa: step.pa }, invalidations: [{ kind: 'all' }] });
+  return done(s, controlEffects({ stage2: { ipa: step.ipa, pa: step.pa }, invalidations: [{ kind: 'all' }] }));
 }

@@ -30,6 +30,28 @@ export interface Effects {
 
 export const NO_EFFECTS: Effects = { setBits: [], maySet: [], writes: null, invalidations: [], registers: null, pdptes: null, stage2: null };
 
+/**
+ * Effects of a step that changes registers, memory or the second stage rather than accessing memory: an
+ * object literal in full (a spread of NO_EFFECTS copies slowly, and steps run by the million).
+ */
+export function controlEffects(parts: {
+  readonly registers?: Registers;
+  readonly invalidations?: readonly Invalidation[];
+  readonly pdptes?: Effects['pdptes'];
+  readonly writes?: Effects['writes'];
+  readonly stage2?: Effects['stage2'];
+}): Effects {
+  return {
+    setBits: [],
+    maySet: [],
+    writes: parts.writes ?? null,
+    invalidations: parts.invalidations ?? [],
+    registers: parts.registers ?? null,
+    pdptes: parts.pdptes ?? null,
+    stage2: parts.stage2 ?? null,
+  };
+}
+
 /** One walk the specification took, for explanations: which address, which translation source, which entries. */
 export interface WalkTrace {
   readonly va: number;

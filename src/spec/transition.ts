@@ -153,11 +153,16 @@ export function apply(s: SpecState, e: Effects, extraMaySet: readonly BitUpdate[
   };
 }
 
+/** The effects with no bit that must be set (an object literal in full: spreads copy slowly). */
+function withoutSetBits(e: Effects): Effects {
+  return { setBits: [], maySet: e.maySet, writes: e.writes, invalidations: e.invalidations, registers: e.registers, pdptes: e.pdptes, stage2: e.stage2 };
+}
+
 /** The states a step may lead to, given the outcomes that matched the machine's observation. */
 export function advance(s: SpecState, matched: readonly Outcome[]): SpecState[] {
   if (matched.length === 1) return [apply(s, (matched[0] as Outcome).effects)];
   const uncertain = matched.flatMap((o) => [...o.effects.setBits, ...o.effects.maySet]);
-  return matched.map((o) => apply(s, { ...o.effects, setBits: [] }, uncertain));
+  return matched.map((o) => apply(s, withoutSetBits(o.effects), uncertain));
 }
 
 /** Keeps one state per distinct key, in order, and at most `limit`. */
