@@ -4,12 +4,16 @@
  * an inherited descriptor (/proc/self/fd/3), the driver through its own, so nothing is left behind whatever
  * happens to either process, interruption and SIGKILL included. Only the pages written cost memory.
  */
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { close, closeSync, existsSync, ftruncateSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { close, closeSync, existsSync, fstatSync, ftruncateSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { RAM_BYTES, ramFileOffset } from './guest-abi.ts';
+import { findFallocate } from './availability.ts';
+import { GUEST_LAYOUT, HIGH_RAM_BASE, HIGH_RAM_TOP, RAM_BYTES, ramFileOffset } from './guest-abi.ts';
+import { PAGE_2M } from '../../src/arch/entry-layout.ts';
+import { isGuestRegion } from './relocation.ts';
 
 /** Name prefix of the (short-lived) file, so tests can check that none is left over. */
 export const RAM_FILE_PREFIX = 'xlatcheck-qemu-';
@@ -68,6 +72,29 @@ export class RamFile {
     return words;
   }
 
+  /** Bytes of the file that hold pages (tmpfs counts only the pages written or read so far). */
+  allocatedBytes(): number {
+    return fstatSync(this.fd).blocks * 512;
+  }
+
+  /**
+   * Frees every page of the file outside the guest's own regions (they read as zero again), with
+   * util-linux's fallocate on a copy of the driver's descriptor; resolves whether it did. Only for a RAM
+   * whose traces all finished: their pages are zero then, so this changes no byte any trace can see, and
+   * the guest's code, tables and staging area stay where they are.
+   */
+  freeTracePages(): Promise<boolean> {
+    const fallocate = findFallocate();
+    if (fallocate === null || this.closed) return Promise.resolve(false);
+    const args = traceRanges().flatMap(([offset, bytes]) => [String(offset), String(bytes)]);
+    const script = 'f=$1; shift; while [ $# -gt 0 ]; do "$f" --punch-hole --offset "$1" --length "$2" /dev/fd/3 || exit 1; shift 2; done';
+    return new Promise((resolve) => {
+      const child = spawn('/bin/sh', ['-c', script, 'sh', fallocate, ...args], { stdio: ['ignore', 'ignore', 'ignore', this.fd] });
+      child.once('error', () => resolve(false));
+      child.once('close', (status) => resolve(status === 0));
+    });
+  }
+
   /**
    * Closes the driver's descriptor. The last close of the unlinked file frees every page it holds, which
    * takes milliseconds for a batch's worth of pages: it runs on libuv's thread pool, not the main thread.
@@ -77,4 +104,22 @@ export class RamFile {
     this.closed = true;
     close(this.fd, () => {});
   }
+}
+
+/** [file offset, bytes] of the RAM outside the guest's regions, in ascending order, computed once. */
+let ranges: [number, number][] | null = null;
+
+function traceRanges(): readonly [number, number][] {
+  if (ranges !== null) return ranges;
+  const found: [number, number][] = [];
+  const add = (pa: number): void => {
+    const offset = ramFileOffset(pa);
+    const last = found[found.length - 1];
+    if (last !== undefined && last[0] + last[1] === offset) last[1] += PAGE_2M;
+    else found.push([offset, PAGE_2M]);
+  };
+  for (let pa = 0; pa < GUEST_LAYOUT.LOW_RAM_TOP; pa += PAGE_2M) if (!isGuestRegion(pa / PAGE_2M)) add(pa);
+  for (let pa = HIGH_RAM_BASE; pa < HIGH_RAM_TOP; pa += PAGE_2M) if (!isGuestRegion(pa / PAGE_2M)) add(pa);
+  ranges = found;
+  return found;
 }
