@@ -49,6 +49,25 @@ export interface SpecState {
   readonly dataVariants: DataVariants | null;
 }
 
+/** The state with another memory and other data variants (an object literal in full: spreads copy slowly). */
+export function withMemory(s: SpecState, memory: PhysicalMemory, dataVariants: DataVariants | null): SpecState {
+  return {
+    maxPhyAddr: s.maxPhyAddr,
+    memory,
+    registers: s.registers,
+    stage2: s.stage2,
+    pdptes: s.pdptes,
+    pdptAddress: s.pdptAddress,
+    epochs: s.epochs,
+    lastEpochIsCurrent: s.lastEpochIsCurrent,
+    events: s.events,
+    seq: s.seq,
+    maySet: s.maySet,
+    structures: s.structures,
+    dataVariants,
+  };
+}
+
 export interface StructureCache {
   /** The paging context (null: paging off), made once (undefined: not yet). */
   context: PagingContext | null | undefined;

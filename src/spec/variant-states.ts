@@ -16,7 +16,7 @@
  */
 import type { DataVariant, DataVariants } from './data-variants.ts';
 import type { Outcome } from './outcome.ts';
-import { pagingContext, type SpecState } from './state.ts';
+import { pagingContext, type SpecState, withMemory } from './state.ts';
 import { sameExceptMemory } from './state-equality.ts';
 import { tablesOf } from './transition.ts';
 
@@ -25,7 +25,7 @@ const PAGE = 4096;
 /** The concrete states a state stands for, in order. */
 export function concreteStates(s: SpecState): SpecState[] {
   if (s.dataVariants === null) return [s];
-  return s.dataVariants.variants.map((v) => ({ ...s, memory: s.memory.withWords(v), dataVariants: null }));
+  return s.dataVariants.variants.map((v) => withMemory(s, s.memory.withWords(v), null));
 }
 
 /**
@@ -78,8 +78,8 @@ export function splitOn(s: SpecState, words: readonly number[]): SpecState[] {
     const first = members[0] as DataVariant;
     const memory = s.memory.withWords(new Map(words.map((w) => [w, first.get(w) ?? s.memory.readWord(w)])));
     const remaining = members.map((m) => new Map([...m].filter(([w]) => !settled.has(w))));
-    if (remaining.length === 1) return { ...s, memory: memory.withWords(remaining[0] as DataVariant), dataVariants: null };
-    return { ...s, memory, dataVariants: { words: rest, variants: remaining } };
+    if (remaining.length === 1) return withMemory(s, memory.withWords(remaining[0] as DataVariant), null);
+    return withMemory(s, memory, { words: rest, variants: remaining });
   });
 }
 
@@ -178,8 +178,8 @@ export function mergeDataVariants(states: readonly SpecState[], limit: number): 
       variants === null
         ? null
         : variants.variants.length === 1
-          ? { ...base, memory: base.memory.withWords(variants.variants[0] as DataVariant), dataVariants: null }
-          : { ...base, dataVariants: variants };
+          ? withMemory(base, base.memory.withWords(variants.variants[0] as DataVariant), null)
+          : withMemory(base, base.memory, variants);
     if (merged !== null && variantsHold(merged)) out.push(merged);
     else out.push(...group);
   }
