@@ -10,8 +10,8 @@ import type { Epoch, InvalidationEvent } from './invalidation.ts';
 import { PhysicalMemory } from './physical-memory.ts';
 import { physicalOf, type Stage2 } from './stage2.ts';
 import type { PagingContext } from './walk.ts';
-import type { WalkMemo } from './walk-memo.ts';
 import type { DataVariants } from './data-variants.ts';
+import { emptyStructureCache, type StructureCache, StructureCaches } from './structure-caches.ts';
 
 export interface SpecState {
   readonly maxPhyAddr: number;
@@ -42,6 +42,8 @@ export interface SpecState {
    * equality.
    */
   readonly structures: StructureCache;
+  /** The comparison's caches of contexts it left (structure-caches.ts), shared by all its states. */
+  readonly caches: StructureCaches;
   /**
    * Null: the state is one concrete state. Otherwise it stands for one concrete state per variant, each
    * with `memory` overlaid by the variant's words (data-variants.ts, variant-states.ts).
@@ -64,19 +66,9 @@ export function withMemory(s: SpecState, memory: PhysicalMemory, dataVariants: D
     seq: s.seq,
     maySet: s.maySet,
     structures: s.structures,
+    caches: s.caches,
     dataVariants,
   };
-}
-
-export interface StructureCache {
-  /** The paging context (null: paging off), made once (undefined: not yet). */
-  context: PagingContext | null | undefined;
-  frames: ReadonlySet<number> | null;
-  readonly walks: WalkMemo;
-}
-
-export function emptyStructureCache(): StructureCache {
-  return { context: undefined, frames: null, walks: new Map() };
 }
 
 /**
@@ -103,17 +95,22 @@ export function pagingContext(s: SpecState): PagingContext | null {
 }
 
 function contextOf(s: SpecState): PagingContext | null {
-  if (!pagingEnabled(s.registers)) return null;
+  return contextOfParts(s.registers, s.stage2, s.pdptes, s.pdptAddress, s.maxPhyAddr);
+}
+
+/** The paging context of a state with these parts (null: paging off). */
+export function contextOfParts(r: Registers, stage2: Stage2, pdptes: readonly bigint[], pdptAddress: number, maxPhyAddr: number): PagingContext | null {
+  if (!pagingEnabled(r)) return null;
   return {
-    mode: paeEnabled(s.registers) ? 'pae' : '32-bit',
-    cr3: s.registers.cr3,
-    pse: bitOf(s.registers.cr4, CR4.PSE_BIT),
-    stage2: s.stage2,
-    pdptes: s.pdptes,
-    pdptAddress: s.pdptAddress,
-    maxPhyAddr: s.maxPhyAddr,
-    nxe: bitOf(s.registers.efer, EFER.NXE_BIT),
-    pge: bitOf(s.registers.cr4, CR4.PGE_BIT),
+    mode: paeEnabled(r) ? 'pae' : '32-bit',
+    cr3: r.cr3,
+    pse: bitOf(r.cr4, CR4.PSE_BIT),
+    stage2,
+    pdptes,
+    pdptAddress,
+    maxPhyAddr,
+    nxe: bitOf(r.efer, EFER.NXE_BIT),
+    pge: bitOf(r.cr4, CR4.PGE_BIT),
   };
 }
 
@@ -164,6 +161,7 @@ export function initialState(trace: Trace): SpecState {
     seq: 0,
     maySet: new Map(),
     structures: emptyStructureCache(),
+    caches: new StructureCaches(),
     dataVariants: null,
   };
 }

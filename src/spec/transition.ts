@@ -9,7 +9,7 @@ import { invlpgOutcome, mapStage2Outcome, movCrOutcome, writePhysOutcome } from 
 import type { Epoch, InvalidationEvent } from './invalidation.ts';
 import type { BitUpdate, Effects, Outcome } from './outcome.ts';
 import { tableFrames, touchesFrames } from './paging-structures.ts';
-import { emptyStructureCache, pagingContext, type SpecState } from './state.ts';
+import { contextOfParts, pagingContext, type SpecState } from './state.ts';
 import { sameState, stateFingerprint } from './state-equality.ts';
 import type { PagingContext } from './walk.ts';
 
@@ -135,20 +135,32 @@ export function apply(s: SpecState, e: Effects, extraMaySet: readonly BitUpdate[
   let memory = s.memory.setBitsAll(e.setBits);
   if (e.writes !== null) memory = memory.writeBytes(e.writes.pas, e.writes.bytes);
   const maySet = nextMaySet(s, e, extraMaySet);
+  const registers = e.registers ?? s.registers;
+  const pdptes = e.pdptes?.pdptes ?? s.pdptes;
+  const pdptAddress = e.pdptes?.address ?? s.pdptAddress;
+  const stage2 = e.stage2 === null ? s.stage2 : new Map([...s.stage2, [e.stage2.ipa, e.stage2.pa]]);
+  let structures = s.structures;
+  if (!keepsStructures(ctx, e, dataOnly)) {
+    // The context left (or whose structures changed) is remembered, and the next one taken up again if
+    // its structures are untouched since it was left (structure-caches.ts).
+    s.caches.remember(s.structures, s.memory);
+    structures = s.caches.recall(contextOfParts(registers, stage2, pdptes, pdptAddress, s.maxPhyAddr), memory);
+  }
 
   return {
     maxPhyAddr: s.maxPhyAddr,
     memory,
-    registers: e.registers ?? s.registers,
-    pdptes: e.pdptes?.pdptes ?? s.pdptes,
-    pdptAddress: e.pdptes?.address ?? s.pdptAddress,
-    stage2: e.stage2 === null ? s.stage2 : new Map([...s.stage2, [e.stage2.ipa, e.stage2.pa]]),
+    registers,
+    pdptes,
+    pdptAddress,
+    stage2,
     epochs,
     lastEpochIsCurrent,
     events,
     seq,
     maySet,
-    structures: keepsStructures(ctx, e, dataOnly) ? s.structures : emptyStructureCache(),
+    structures,
+    caches: s.caches,
     dataVariants: s.dataVariants,
   };
 }
