@@ -68,6 +68,9 @@ const costOf = (batch: readonly StagedTrace[]): Budget => ({
   steps: batch.reduce((n, t) => n + t.trace.steps.length, 0),
 });
 
+/** The most bytes a batch can add to the RAM file: its read-back pages (they cover its image's). */
+const bytesOf = (batch: readonly StagedTrace[]): number => batch.reduce((n, t) => n + t.pages.length, 0) * 4096;
+
 export class ResidentQemus {
   private readonly idle = new Set<Resident>();
 
@@ -76,7 +79,8 @@ export class ResidentQemus {
   /** Writes the batch into a QEMU's RAM, runs it there and reads the answers back. */
   async run(batch: readonly StagedTrace[], timeoutMs: number): Promise<BatchRun> {
     const cost = costOf(batch);
-    const resident = (await this.take(cost, timeoutMs)) ?? new Resident();
+    const bytes = bytesOf(batch);
+    const resident = (await this.take(cost, bytes, timeoutMs)) ?? new Resident();
     let keep = false;
     try {
       const layout = writeBatch(resident.ram, batch, this.options.resident);
@@ -91,7 +95,8 @@ export class ResidentQemus {
       const u = resident.used;
       resident.used = { traces: u.traces + cost.traces, steps: u.steps + cost.steps };
       keep = outcome.waiting;
-      if (keep && resident.ram.allocatedBytes() > this.options.ramBytes) resident.freeing = resident.ram.freeTracePages();
+      // Freed while the guest waits, when the next batch, were it like this one, could pass the budget.
+      if (keep && resident.ram.allocatedBytes() + bytes > this.options.ramBytes) resident.freeing = resident.ram.freeTracePages();
       return { outcome, readout, layout, booted };
     } finally {
       if (keep) this.park(resident);
@@ -106,18 +111,19 @@ export class ResidentQemus {
   }
 
   /**
-   * An idle QEMU that can take the batch, once its RAM file's pages are freed if they were being freed;
-   * those that cannot take it (or whose pages could not be freed) are retired.
+   * An idle QEMU that can take the batch, once its RAM file has room for the batch's pages (they are freed
+   * first if need be); those that cannot take it (or whose pages could not be freed) are retired.
    */
-  private async take(cost: Budget, timeoutMs: number): Promise<Resident | null> {
-    const { budget } = this.options;
+  private async take(cost: Budget, bytes: number, timeoutMs: number): Promise<Resident | null> {
+    const { budget, ramBytes } = this.options;
     for (const r of this.idle) {
       this.idle.delete(r);
       if (r.idleTimer !== null) clearTimeout(r.idleTimer);
       const p = r.process;
       const fits = r.used.traces + cost.traces <= budget.traces && r.used.steps + cost.steps <= budget.steps;
-      const freed = r.freeing === null || (await r.freeing);
+      let freed = r.freeing === null || (await r.freeing);
       r.freeing = null;
+      if (freed && r.ram.allocatedBytes() + bytes > ramBytes) freed = await r.ram.freeTracePages();
       if (p !== null && p.running && fits && freed && Date.now() - p.startedAt + timeoutMs <= r.lifetimeMs) return r;
       r.retire();
     }
