@@ -25,30 +25,40 @@ export function emptyStructureCache(context?: PagingContext | null): StructureCa
   return { context, frames: null, walks: new Map() };
 }
 
-/** A context's parts that decide its walks, as text; null for a second stage (not taken up again). */
-function signature(ctx: PagingContext): string | null {
-  if (ctx.stage2.size > 0) return null;
-  return `${ctx.mode}:${ctx.cr3}:${ctx.pse}:${ctx.nxe}:${ctx.pge}:${ctx.pdptAddress}:${ctx.maxPhyAddr}:${ctx.pdptes.join(',')}`;
+/** Same walks: every part of the context that a walk reads (contexts with a second stage are not kept). */
+function sameContext(a: PagingContext, b: PagingContext): boolean {
+  if (a.mode !== b.mode || a.cr3 !== b.cr3 || a.pse !== b.pse || a.nxe !== b.nxe || a.pge !== b.pge) return false;
+  if (a.pdptAddress !== b.pdptAddress || a.maxPhyAddr !== b.maxPhyAddr || a.stage2.size > 0 || b.stage2.size > 0) return false;
+  for (let i = 0; i < 4; i++) if (a.pdptes[i] !== b.pdptes[i]) return false;
+  return true;
 }
 
-/** The caches of one comparison's contexts, each with the memory it was last valid for. */
+interface Kept {
+  readonly cache: StructureCache;
+  readonly context: PagingContext;
+  readonly memory: PhysicalMemory;
+}
+
+/** The caches of one comparison's contexts, each with the memory it was last valid for, by CR3. */
 export class StructureCaches {
-  private readonly byContext = new Map<string, { readonly cache: StructureCache; readonly memory: PhysicalMemory }>();
+  private readonly byCr3 = new Map<number, Kept[]>();
 
   /** Keeps a context's cache as it is left, valid for `memory`. */
   remember(cache: StructureCache, memory: PhysicalMemory): void {
-    const ctx = cache.context;
-    if (ctx === undefined || ctx === null) return;
-    const key = signature(ctx);
-    if (key === null) return;
-    cache.frames ??= tableFrames(memory, ctx);
-    this.byContext.set(key, { cache, memory });
+    const context = cache.context;
+    if (context === undefined || context === null || context.stage2.size > 0) return;
+    cache.frames ??= tableFrames(memory, context);
+    const kept = this.byCr3.get(context.cr3) ?? [];
+    const i = kept.findIndex((k) => sameContext(k.context, context));
+    const entry = { cache, context, memory };
+    if (i >= 0) kept[i] = entry;
+    else kept.push(entry);
+    this.byCr3.set(context.cr3, kept);
   }
 
   /** The cache to use for `ctx` in `memory`: the one it last had if its structures are untouched, else a new one. */
   recall(ctx: PagingContext | null, memory: PhysicalMemory): StructureCache {
-    const key = ctx === null ? null : signature(ctx);
-    const known = key === null ? undefined : this.byContext.get(key);
+    const known = ctx === null ? undefined : this.byCr3.get(ctx.cr3)?.find((k) => sameContext(k.context, ctx));
     if (known === undefined || known.cache.frames === null) return emptyStructureCache(ctx);
     for (const base of known.cache.frames) if (!memory.sharesFrame(known.memory, base)) return emptyStructureCache(ctx);
     return known.cache;
