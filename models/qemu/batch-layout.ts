@@ -72,15 +72,22 @@ class Writer {
     this.words[offset >>> 2] = v % 2 ** 32;
     this.words[(offset >>> 2) + 1] = Math.floor(v / 2 ** 32);
   }
-  /** A 64-bit hex value as two 32-bit halves, without a bigint. */
+  /**
+   * A 64-bit hex value ("0x" and hex digits) as two 32-bit halves, digit by digit: no bigint, and no
+   * substring for parseInt (the image's words are most of what a batch writes).
+   */
   hex(offset: number, h: Hex64): void {
-    if (h.length <= 10) {
-      this.words[offset >>> 2] = parseInt(h, 16);
-      this.words[(offset >>> 2) + 1] = 0;
-    } else {
-      this.words[offset >>> 2] = parseInt(h.slice(-8), 16);
-      this.words[(offset >>> 2) + 1] = parseInt(h.slice(0, -8), 16);
+    const split = h.length - 8;
+    let hi = 0;
+    let lo = 0;
+    for (let i = 2; i < h.length; i++) {
+      const c = h.charCodeAt(i);
+      const digit = c <= 57 ? c - 48 : (c | 32) - 87;
+      if (i < split) hi = hi * 16 + digit;
+      else lo = lo * 16 + digit;
     }
+    this.words[offset >>> 2] = lo;
+    this.words[(offset >>> 2) + 1] = hi;
   }
 }
 
