@@ -130,7 +130,12 @@ function relocate32(trace: Trace, closure: Closure32, relocation: Relocation, pa
     return { pa: to, value: hexFromBigInt(after) };
   };
   const cr3 = (v: number): number => (at((v & PAGING32.CR3_DIRECTORY_MASK) >>> 0) + (v & ~PAGING32.CR3_DIRECTORY_MASK)) >>> 0;
-  return relocateWith(trace, relocation, paging, counts, { word, cr3, unchanged: closure.entries.size === 0 });
+  return relocateWith(trace, relocation, paging, counts, {
+    word,
+    cr3,
+    unchanged: closure.entries.size === 0,
+    keeps: (pa) => !closure.entries.has(pa) && !closure.entries.has(pa + 4),
+  });
 }
 
 /** Maps the window into every page directory and drops the accesses that would reach its slot. */

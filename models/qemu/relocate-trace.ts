@@ -75,7 +75,7 @@ export function relocateTrace(
     return { pa: to, value: after === before ? hex : hexFromBigInt(after) };
   };
   const cr3 = (v: number): number => (relocation.address((v & PAE_CR3_PDPT_MASK) >>> 0) + (v & ~PAE_CR3_PDPT_MASK)) >>> 0;
-  return relocateWith(trace, relocation, paging, counts, { word, cr3, unchanged: closure.entries.size === 0 });
+  return relocateWith(trace, relocation, paging, counts, { word, cr3, unchanged: closure.entries.size === 0, keeps: (pa) => !closure.entries.has(pa) });
 }
 
 /** How one paging mode rewrites what relocation moves: image words and physical writes, and CR3 values. */
@@ -84,6 +84,8 @@ export interface Rewrite {
   readonly cr3: (value: number) => number;
   /** True when no word can change value (no entries): the image is kept when no region moved either. */
   readonly unchanged: boolean;
+  /** Whether the word at `pa` keeps its value whatever moves (it is no entry). */
+  readonly keeps: (pa: number) => boolean;
 }
 
 /** Moves a trace by a relocation: words, physical writes, CR3 values and paging-off accesses. */
@@ -121,12 +123,17 @@ function relocateMemory(memory: readonly MemoryWord[], relocation: Relocation, r
     if ((memory[k] as MemoryWord).pa < (memory[k - 1] as MemoryWord).pa) return memory.map((w) => rewrite.word(w.pa, w.value)).sort((a, b) => a.pa - b.pa);
   const runs: { target: number; words: MemoryWord[] }[] = [];
   let region = -1;
+  let stays = false;
+  let words: MemoryWord[] = [];
   for (const w of memory) {
     if (regionOf(w.pa) !== region) {
       region = regionOf(w.pa);
-      runs.push({ target: relocation.region(region), words: [] });
+      const target = relocation.region(region);
+      stays = target === region;
+      runs.push({ target, words: (words = []) });
     }
-    (runs[runs.length - 1] as (typeof runs)[number]).words.push(rewrite.word(w.pa, w.value));
+    // A word that neither moves nor changes is the image's own (words are immutable): no copy of it.
+    words.push(stays && rewrite.keeps(w.pa) ? w : rewrite.word(w.pa, w.value));
   }
   return runs.sort((a, b) => a.target - b.target).flatMap((r) => r.words);
 }
