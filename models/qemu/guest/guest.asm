@@ -517,8 +517,8 @@ save_results:
     ret
 
 ; Appends the nonzero words of every listed page to the output area and zeroes them. The page is read 32
-; bytes at a time with MMX (most of it is zero), and only a nonzero block is looked at word by word and
-; zeroed.
+; bytes at a time with plain 32-bit loads (most of it is zero), and only a nonzero block is looked at word
+; by word and zeroed. (MMX would take fewer loads, but QEMU calls a helper for every MMX instruction.)
 read_back:
     mov ebx, [cur_desc]
     mov eax, [fs:STAGING_BASE + HDR_OUT_CURSOR]
@@ -528,7 +528,6 @@ read_back:
     mov [pages_left], eax
     mov eax, [fs:ebx + DESC_PAGES]
     mov [page_record], eax
-    pxor mm7, mm7
 .page:
     cmp dword [pages_left], 0
     je .done
@@ -540,19 +539,25 @@ read_back:
     call phys_pointer
     xor ecx, ecx                        ; word index, 4 words per block
 .block:
-    movq mm0, [fs:edi + ecx * 8]
-    por mm0, [fs:edi + ecx * 8 + 8]
-    por mm0, [fs:edi + ecx * 8 + 16]
-    por mm0, [fs:edi + ecx * 8 + 24]
-    pcmpeqb mm0, mm7                    ; all bytes 0xff when the block is zero
-    pmovmskb eax, mm0
-    cmp eax, 0xff
-    je .next_block
+    mov eax, [fs:edi + ecx * 8]
+    or eax, [fs:edi + ecx * 8 + 4]
+    or eax, [fs:edi + ecx * 8 + 8]
+    or eax, [fs:edi + ecx * 8 + 12]
+    or eax, [fs:edi + ecx * 8 + 16]
+    or eax, [fs:edi + ecx * 8 + 20]
+    or eax, [fs:edi + ecx * 8 + 24]
+    or eax, [fs:edi + ecx * 8 + 28]
+    jz .next_block
     call emit_block
-    movq [fs:edi + ecx * 8], mm7        ; zero the block (a zero block is left alone: writing it
-    movq [fs:edi + ecx * 8 + 8], mm7    ; would cost QEMU a host page for every page never touched)
-    movq [fs:edi + ecx * 8 + 16], mm7
-    movq [fs:edi + ecx * 8 + 24], mm7
+    xor eax, eax                        ; zero the block (a zero block is left alone: writing it
+    mov [fs:edi + ecx * 8], eax         ; would cost QEMU a host page for every page never touched)
+    mov [fs:edi + ecx * 8 + 4], eax
+    mov [fs:edi + ecx * 8 + 8], eax
+    mov [fs:edi + ecx * 8 + 12], eax
+    mov [fs:edi + ecx * 8 + 16], eax
+    mov [fs:edi + ecx * 8 + 20], eax
+    mov [fs:edi + ecx * 8 + 24], eax
+    mov [fs:edi + ecx * 8 + 28], eax
 .next_block:
     add ecx, 4
     cmp ecx, 512
