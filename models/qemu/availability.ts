@@ -57,8 +57,3 @@ export function findTimeout(env: NodeJS.ProcessEnv = process.env): string | null
 export function findSetpriv(env: NodeJS.ProcessEnv = process.env): string | null {
   return executable('/usr/bin/setpriv') ? '/usr/bin/setpriv' : onPath('setpriv', env);
 }
-
-/** util-linux's fallocate, which frees the pages of a RAM file's ranges (ram-file.ts). */
-export function findFallocate(env: NodeJS.ProcessEnv = process.env): string | null {
-  return executable('/usr/bin/fallocate') ? '/usr/bin/fallocate' : onPath('fallocate', env);
-}

@@ -63,16 +63,8 @@ const TIMEOUT_PER_STEP_MS = 2;
 /** Budgets of one boot (a single larger trace still gets a boot of its own). */
 const STEPS_PER_BOOT = 32768;
 const PAGES_PER_BOOT = 16384;
-/**
- * What one resident QEMU runs before it is retired: QEMU's own memory grows slowly with it (about 10 MB
- * over 512 long traces, measured). Its RAM file is bounded apart (RESIDENT_RAM_BYTES).
- */
-const RESIDENT_BUDGET = { traces: 1024, steps: 1024 * 1024 };
-/**
- * Bytes a resident QEMU's RAM file may hold with a batch's pages before the traces' pages are freed: with
- * QEMU's own ~45 MB, this keeps a QEMU's resident set below 100 MB.
- */
-const RESIDENT_RAM_BYTES = 40 * 2 ** 20;
+/** Traces one resident QEMU runs before it is retired, besides the step and page budgets. */
+const RESIDENT_TRACES = 64;
 
 type Slot = BatchOutcome | null;
 type StagedGroup = { readonly index: number; readonly staged: StagedTrace }[];
@@ -101,8 +93,7 @@ export class QemuMachine implements Machine {
       qemu: this.qemu ?? '',
       kernel: this.kernel,
       resident: options.resident ?? true,
-      budget: RESIDENT_BUDGET,
-      ramBytes: RESIDENT_RAM_BYTES,
+      budget: { traces: RESIDENT_TRACES, steps: STEPS_PER_BOOT, pages: PAGES_PER_BOOT },
     });
   }
 
