@@ -14,6 +14,7 @@ import { shippedCampaignBenchmarks } from './campaign.ts';
 import { qemuBenchmarks } from './qemu.ts';
 import { recordBenchmark } from './record-benchmark.ts';
 import { spaceBenchmarks } from './space.ts';
+import { specComparisonBenchmarks } from './spec-comparison.ts';
 import { sparseMemoryBenchmark } from './sparse-memory.ts';
 import { variantBenchmarks } from './variants.ts';
 
@@ -37,6 +38,17 @@ const campaignBenchmark = recordBenchmark('campaign', 'campaign throughput with 
   'campaign.default-v8.speedup-2-workers': { unit: 'x' },
 });
 
+const specComparisonBenchmark = recordBenchmark(
+  'spec',
+  "the walk-level specification's comparison, CPU per access on 64 long traces, warm, against the reference machine running them",
+  specComparisonBenchmarks,
+  {
+    'spec.comparison-us-per-access': { unit: 'us' },
+    'spec.reference-run-us-per-access': { unit: 'us' },
+    'spec.comparison-to-run': { unit: 'x' },
+  },
+);
+
 const variantsBenchmark = recordBenchmark(
   'variants',
   "each patent variant's TLB-hit and TLB-miss loads/s beside the reference machine's, same streams",
@@ -58,6 +70,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   referenceMmuBenchmark,
   spaceBenchmark,
   campaignBenchmark,
+  specComparisonBenchmark,
   variantsBenchmark,
   qemuBenchmark,
 ];
