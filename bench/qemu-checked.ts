@@ -13,13 +13,17 @@
 import { Worker, type MessagePort } from 'node:worker_threads';
 import { QemuMachine } from '../models/qemu/index.ts';
 import { compare } from '../src/machine/check.ts';
-import { isAccessStep, type Trace } from '../src/machine/trace.ts';
+import type { Divergence } from '../src/machine/divergence.ts';
+import { isAccessStep, type Step, type Trace } from '../src/machine/trace.ts';
 import { peakResidentMb } from './qemu-resident.ts';
 import { BENCH_SEED, sampleTraces } from './qemu-traces.ts';
 
 /** What one worker checked and where its time went (milliseconds of its own wall time). */
 export interface CheckedShare {
+  /** Accesses the comparison judged (checkedAccesses). */
   readonly accesses: number;
+  /** Accesses QEMU ran, judged or not. */
+  readonly executed: number;
   readonly adaptMs: number;
   /** Waiting for QEMU's batch after the previous comparison ended. */
   readonly waitMs: number;
@@ -40,6 +44,19 @@ export interface CheckedWork {
 
 const ms = (start: number): number => performance.now() - start;
 
+const accessesIn = (steps: readonly Step[]): number => steps.filter(isAccessStep).length;
+
+/**
+ * The accesses of a trace that the comparison judged: all of them, unless an observation diverged, after
+ * which the specification is not followed any further (a finding is its first divergence). The
+ * benchmark's traces nearly all meet a known QEMU deviation (252 of 256, 100 of them at a step), so
+ * counting every access QEMU ran overstated the figure by 70%.
+ */
+export function checkedAccesses(trace: Trace, divergence: Divergence | null): number {
+  const at = divergence?.kind === 'observation' ? divergence.stepIndex : null;
+  return accessesIn(at === null ? trace.steps : trace.steps.slice(0, at + 1));
+}
+
 async function checkShare(machine: QemuMachine, traces: readonly Trace[], tracesPerBoot: number): Promise<Omit<CheckedShare, 'residentMb'>> {
   let t = performance.now();
   const adapted = traces.map((x) => machine.adapt(x).trace);
@@ -49,6 +66,7 @@ async function checkShare(machine: QemuMachine, traces: readonly Trace[], traces
   let waitMs = 0;
   let compareMs = 0;
   let errors = 0;
+  let accesses = 0;
   let running = groups.length > 0 ? machine.runBatch(groups[0] as Trace[]) : null;
   for (let g = 0; g < groups.length && running !== null; g++) {
     t = performance.now();
@@ -57,13 +75,14 @@ async function checkShare(machine: QemuMachine, traces: readonly Trace[], traces
     running = g + 1 < groups.length ? machine.runBatch(groups[g + 1] as Trace[]) : null;
     t = performance.now();
     outcomes.forEach((o, i) => {
+      const trace = (groups[g] as Trace[])[i] as Trace;
       if (o.result === null) errors++;
-      else compare((groups[g] as Trace[])[i] as Trace, o.result);
+      else accesses += checkedAccesses(trace, compare(trace, o.result).divergence);
     });
     compareMs += ms(t);
   }
-  const accesses = adapted.reduce((n, x) => n + x.steps.filter(isAccessStep).length, 0);
-  return { accesses, adaptMs, waitMs, compareMs, errors };
+  const executed = adapted.reduce((n, x) => n + accessesIn(x.steps), 0);
+  return { accesses, executed, adaptMs, waitMs, compareMs, errors };
 }
 
 /** Of the traces sampled for all workers, this worker's share. */
@@ -89,8 +108,11 @@ export async function checkedShare(work: CheckedWork, port: MessagePort | null):
   }
 }
 
-/** Main side: runs the workers; returns the checked accesses per second and each worker's split. */
-export async function checkedAccessesPerSecond(work: Omit<CheckedWork, 'worker'>): Promise<{ rate: number; shares: CheckedShare[] }> {
+/**
+ * Main side: runs the workers; returns the accesses checked per second, the accesses QEMU ran per second
+ * in the same pipeline, and each worker's split.
+ */
+export async function checkedAccessesPerSecond(work: Omit<CheckedWork, 'worker'>): Promise<{ rate: number; executedRate: number; shares: CheckedShare[] }> {
   const workers = Array.from({ length: work.workers }, (_, worker) => new Worker(new URL('./qemu-checked-worker.mjs', import.meta.url), { workerData: { ...work, worker }, execArgv: [] }));
   const message = (w: Worker, kind: string): Promise<{ share?: CheckedShare }> =>
     new Promise((resolve, reject) => {
@@ -109,7 +131,7 @@ export async function checkedAccessesPerSecond(work: Omit<CheckedWork, 'worker'>
     for (const w of workers) w.postMessage('go');
     const shares = (await Promise.all(done)).map((m) => m.share as CheckedShare);
     const seconds = ms(start) / 1000;
-    return { rate: shares.reduce((n, s) => n + s.accesses, 0) / seconds, shares };
+    return { rate: shares.reduce((n, s) => n + s.accesses, 0) / seconds, executedRate: shares.reduce((n, s) => n + s.executed, 0) / seconds, shares };
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }

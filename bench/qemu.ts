@@ -5,9 +5,11 @@
  *                                     no QEMU kept between batches (the other figures keep them)
  *   qemu.accesses-per-second          accesses QEMU runs and reports back, long traces (about 4096
  *                                     steps) in batches, adapting, staging and reading back included
- *   qemu.checked-accesses-per-second  accesses run on QEMU and compared with the specification, on
- *                                     256 traces of up to a thousand steps after 128 others warmed
+ *   qemu.checked-accesses-per-second  accesses run on QEMU and judged by the specification's
+ *                                     comparison (a trace's accesses up to its first diverging step),
+ *                                     on 256 traces of up to a thousand steps after 128 others warmed
  *                                     up, one worker thread per QEMU as in a campaign (qemu-checked.ts)
+ *   qemu.checked-executed-per-second  the accesses QEMU ran in that pipeline, judged or not
  *   qemu.traces-per-second            default-size traces (what a campaign runs), checked in this thread
  *   qemu.campaign-cases-per-second    a whole campaign of the walk families (2 workers, batched)
  *   qemu.resident-mb                  the largest resident set of one QEMU while all this runs
@@ -102,6 +104,7 @@ export async function qemuBenchmarks(): Promise<Record<string, number>> {
     'qemu.accesses-adapt-ms': value.accesses.adaptMs,
     'qemu.accesses-run-ms': value.accesses.runMs,
     'qemu.checked-accesses-per-second': value.checked.rate,
+    'qemu.checked-executed-per-second': value.checked.executedRate,
     'qemu.checked-adapt-ms': slowest('adaptMs'),
     'qemu.checked-wait-ms': slowest('waitMs'),
     'qemu.checked-compare-ms': slowest('compareMs'),
