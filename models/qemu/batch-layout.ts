@@ -19,6 +19,7 @@ import {
   STAGING_MAGIC,
   WORD_RECORD_BYTES,
 } from './guest-abi.ts';
+import { storeHexHalves } from './hex-halves.ts';
 import type { RamFile } from './ram-file.ts';
 
 /** A trace ready for the guest: its window and the pages to read back. */
@@ -61,60 +62,56 @@ class Writer {
     this.words = new Uint32Array(Math.ceil(bytes / 4));
     this.bytes = new Uint8Array(this.words.buffer, 0, bytes);
   }
-  u8(offset: number, v: number): void {
-    this.bytes[offset] = v;
-  }
   u32(offset: number, v: number): void {
     this.words[offset >>> 2] = v;
   }
-  /** A value below 2^53 as two 32-bit halves. */
+  /** A value below 2^53 as two 32-bit halves (most are below 2^32: no division for those). */
   u64(offset: number, v: number): void {
-    this.words[offset >>> 2] = v % 2 ** 32;
-    this.words[(offset >>> 2) + 1] = Math.floor(v / 2 ** 32);
-  }
-  /**
-   * A 64-bit hex value ("0x" and hex digits) as two 32-bit halves, digit by digit: no bigint, and no
-   * substring for parseInt (the image's words are most of what a batch writes).
-   */
-  hex(offset: number, h: Hex64): void {
-    const split = h.length - 8;
-    let hi = 0;
-    let lo = 0;
-    for (let i = 2; i < h.length; i++) {
-      const c = h.charCodeAt(i);
-      const digit = c <= 57 ? c - 48 : (c | 32) - 87;
-      if (i < split) hi = hi * 16 + digit;
-      else lo = lo * 16 + digit;
+    const at = offset >>> 2;
+    if (v < 2 ** 32) {
+      this.words[at] = v;
+      this.words[at + 1] = 0;
+      return;
     }
-    this.words[offset >>> 2] = lo;
-    this.words[(offset >>> 2) + 1] = hi;
+    this.words[at] = v % 2 ** 32;
+    this.words[at + 1] = Math.floor(v / 2 ** 32);
+  }
+  /** A 64-bit hex value as two 32-bit halves (the image's words are most of what a batch writes). */
+  hex(offset: number, h: Hex64): void {
+    storeHexHalves(this.words, offset >>> 2, h);
   }
 }
 
+/** The command's first word, which holds its opcode, access size and user flag (bytes 0, 1 and 2): one store. */
+const opWord = (op: number, size = 0, user = false): number =>
+  (op << (8 * COMMAND.OP)) | (size << (8 * COMMAND.SIZE)) | ((user ? 1 : 0) << (8 * COMMAND.USER));
+
 function writeCommand(w: Writer, at: number, step: Step): void {
-  if (step.op === 'map-stage2') throw new Error('QEMU has no second stage: stage() rejects such traces');
-  w.u8(at + COMMAND.OP, OPCODE[step.op]);
   switch (step.op) {
     case 'load':
     case 'fetch':
     case 'store':
-      w.u8(at + COMMAND.SIZE, step.size);
-      w.u8(at + COMMAND.USER, step.user ? 1 : 0);
+      w.u32(at + COMMAND.OP, opWord(OPCODE[step.op], step.size, step.user));
       w.u32(at + COMMAND.A, step.va);
       if (step.op === 'store') w.hex(at + COMMAND.LO, step.value);
       return;
     case 'mov-cr0':
     case 'mov-cr3':
     case 'mov-cr4':
+      w.u32(at + COMMAND.OP, opWord(OPCODE[step.op]));
       w.u32(at + COMMAND.A, step.value);
       return;
     case 'invlpg':
+      w.u32(at + COMMAND.OP, opWord(OPCODE.invlpg));
       w.u32(at + COMMAND.A, step.va);
       return;
     case 'write-phys':
+      w.u32(at + COMMAND.OP, opWord(OPCODE['write-phys']));
       w.u64(at + COMMAND.LO, step.pa);
       w.hex(at + COMMAND.WLO, step.value);
       return;
+    case 'map-stage2':
+      throw new Error('QEMU has no second stage: stage() rejects such traces');
   }
 }
 
