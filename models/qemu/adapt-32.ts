@@ -16,8 +16,8 @@
  * where the guest's window is not mapped.
  */
 import { CR4, PAGE_2M, PAGE_4K, PAGE_4M, PAGING32 } from '../../src/arch/entry-layout.ts';
-import { bigIntFromHex, hexFromBigInt } from '../../src/arch/word.ts';
-import { isAccessStep, type MemoryWord, type Step, type Trace } from '../../src/machine/trace.ts';
+import { bigIntFromHex, type Hex64, hexFromBigInt } from '../../src/arch/word.ts';
+import { isAccessStep, type Step, type Trace } from '../../src/machine/trace.ts';
 import type { AdaptationCounts } from './adaptation-counts.ts';
 import {
   type Closure32,
@@ -37,7 +37,7 @@ import { type Window, WINDOWS } from './guest-window.ts';
 import { Image } from './map-window.ts';
 import { mappedWindow32 } from './mapped-window-32.ts';
 import { pagingBeforeEachStep } from './paging-timeline.ts';
-import { directEnds, regionUse, relocateWith } from './relocate-trace.ts';
+import { ascending, directEnds, regionUse, relocateWith } from './relocate-trace.ts';
 import { Relocation } from './relocation.ts';
 import { TraceWords } from './trace-words.ts';
 
@@ -120,21 +120,19 @@ function relocate32(trace: Trace, closure: Closure32, relocation: Relocation, pa
     return moved;
   };
   const isData = (pa: number): boolean => closure.smallFrames.has(pa - (pa % PAGE_4K)) || closure.largeFrames.has(pa - (pa % PAGE_4M));
-  const word = (pa: number, hex: MemoryWord['value']): MemoryWord => {
-    const to = at(pa);
-    if (!closure.entries.has(pa) && !closure.entries.has(pa + 4)) return { pa: to, value: hex };
+  const value = (pa: number, hex: Hex64): Hex64 => {
+    if (!closure.entries.has(pa) && !closure.entries.has(pa + 4)) return hex;
     const before = bigIntFromHex(hex);
     const after = withHalf(withHalf(before, pa, entry(pa, half(before, pa))), pa + 4, entry(pa + 4, half(before, pa + 4)));
-    if (after === before) return { pa: to, value: hex };
+    if (after === before) return hex;
     if (isData(pa)) counts.add('entry-data-rewritten');
-    return { pa: to, value: hexFromBigInt(after) };
+    return hexFromBigInt(after);
   };
   const cr3 = (v: number): number => (at((v & PAGING32.CR3_DIRECTORY_MASK) >>> 0) + (v & ~PAGING32.CR3_DIRECTORY_MASK)) >>> 0;
   return relocateWith(trace, relocation, paging, counts, {
-    word,
+    value,
     cr3,
-    unchanged: closure.entries.size === 0,
-    keeps: (pa) => !closure.entries.has(pa) && !closure.entries.has(pa + 4),
+    entryWords: ascending([...closure.entries.keys()].map(wordOf)),
   });
 }
 

@@ -5,8 +5,8 @@
  * changes; every other bit the specification looks at (P, R/W, U/S, PS, G, XD, A, D, and the reserved
  * bits, which at MAXPHYADDR 36 are still reserved) stays as it was. MAXPHYADDR becomes 36.
  */
-import { PAE_CR3_PDPT_MASK } from '../../src/arch/entry-layout.ts';
-import { bigIntFromHex, hexFromBigInt } from '../../src/arch/word.ts';
+import { PAE_CR3_PDPT_MASK, PAGE_2M } from '../../src/arch/entry-layout.ts';
+import { bigIntFromHex, type Hex64, hexFromBigInt } from '../../src/arch/word.ts';
 import type { MemoryWord, Step, Trace } from '../../src/machine/trace.ts';
 import { isAccessStep } from '../../src/machine/trace.ts';
 import type { AdaptationCounts } from './adaptation-counts.ts';
@@ -14,7 +14,7 @@ import { QEMU_MAXPHYADDR } from './guest-abi.ts';
 import type { PagingClosure } from './paging-closure.ts';
 import { type Relocation, regionOf } from './relocation.ts';
 import { addressBits, addressValid, entryAddress, isPresent } from './entry-bits.ts';
-import type { TraceWords } from './trace-words.ts';
+import { isSorted, lowerBound, type TraceWords } from './trace-words.ts';
 
 /** Regions a trace uses, and those that must stay below 3 GiB. */
 export function usedRegions(trace: Trace, words: TraceWords, closure: PagingClosure, paging: readonly boolean[]): { regions: Set<number>; low: Set<number> } {
@@ -66,33 +66,39 @@ export function relocateTrace(
   counts: AdaptationCounts,
 ): Trace {
   const m = trace.maxPhyAddr;
-  // Only entries can change value; any word moves with its region. Unchanged words are kept as they are.
-  const word = (pa: number, hex: MemoryWord['value']): MemoryWord => {
-    const to = relocation.address(pa);
-    if (!closure.entries.has(pa)) return { pa: to, value: hex };
+  // Only entries can change value; any word moves with its region.
+  const value = (pa: number, hex: Hex64): Hex64 => {
+    if (!closure.entries.has(pa)) return hex;
     const before = bigIntFromHex(hex);
     const after = relocateEntry(before, m, relocation);
-    return { pa: to, value: after === before ? hex : hexFromBigInt(after) };
+    return after === before ? hex : hexFromBigInt(after);
   };
   const cr3 = (v: number): number => (relocation.address((v & PAE_CR3_PDPT_MASK) >>> 0) + (v & ~PAE_CR3_PDPT_MASK)) >>> 0;
-  return relocateWith(trace, relocation, paging, counts, { word, cr3, unchanged: closure.entries.size === 0, keeps: (pa) => !closure.entries.has(pa) });
+  return relocateWith(trace, relocation, paging, counts, { value, cr3, entryWords: ascending(closure.entries.keys()) });
 }
 
 /** How one paging mode rewrites what relocation moves: image words and physical writes, and CR3 values. */
 export interface Rewrite {
-  readonly word: (pa: number, hex: MemoryWord['value']) => MemoryWord;
+  /** The value the word at `pa` gets: its entries, if it holds any, point to where their targets moved. */
+  readonly value: (pa: number, hex: Hex64) => Hex64;
   readonly cr3: (value: number) => number;
-  /** True when no word can change value (no entries): the image is kept when no region moved either. */
-  readonly unchanged: boolean;
-  /** Whether the word at `pa` keeps its value whatever moves (it is no entry). */
-  readonly keeps: (pa: number) => boolean;
+  /**
+   * The words that hold entries, ascending: no other word changes value whatever moves (none: the image
+   * is kept when no region moved either).
+   */
+  readonly entryWords: readonly number[];
+}
+
+/** Addresses in ascending order, without duplicates. */
+export function ascending(addresses: Iterable<number>): number[] {
+  return [...new Set(addresses)].sort((a, b) => a - b);
 }
 
 /** Moves a trace by a relocation: words, physical writes, CR3 values and paging-off accesses. */
 export function relocateWith(trace: Trace, relocation: Relocation, paging: readonly boolean[], counts: AdaptationCounts, rewrite: Rewrite): Trace {
   const steps: Step[] = [];
   trace.steps.forEach((s, i) => {
-    if (s.op === 'write-phys') steps.push({ ...s, ...rewrite.word(s.pa, s.value) });
+    if (s.op === 'write-phys') steps.push({ ...s, pa: relocation.address(s.pa), value: rewrite.value(s.pa, s.value) });
     else if (s.op === 'mov-cr3') steps.push({ ...s, value: rewrite.cr3(s.value) });
     else if (isAccessStep(s) && paging[i] === false) {
       const moved = moveDirect(s.va, s.size, relocation);
@@ -109,7 +115,7 @@ export function relocateWith(trace: Trace, relocation: Relocation, paging: reado
     ...trace,
     maxPhyAddr: QEMU_MAXPHYADDR,
     registers: { ...trace.registers, cr3: rewrite.cr3(trace.registers.cr3) },
-    memory: relocation.moved.size === 0 && rewrite.unchanged ? trace.memory : relocateMemory(trace.memory, relocation, rewrite),
+    memory: relocation.moved.size === 0 && rewrite.entryWords.length === 0 ? trace.memory : relocateMemory(trace.memory, relocation, rewrite),
     steps,
   };
 }
@@ -119,23 +125,56 @@ export function relocateWith(trace: Trace, relocation: Relocation, paging: reado
  * region keep their order: a sorted image is moved run by run and the runs sorted by where they land.
  */
 function relocateMemory(memory: readonly MemoryWord[], relocation: Relocation, rewrite: Rewrite): MemoryWord[] {
-  for (let k = 1; k < memory.length; k++)
-    if ((memory[k] as MemoryWord).pa < (memory[k - 1] as MemoryWord).pa) return memory.map((w) => rewrite.word(w.pa, w.value)).sort((a, b) => a.pa - b.pa);
-  const runs: { target: number; words: MemoryWord[] }[] = [];
-  let region = -1;
-  let stays = false;
-  let words: MemoryWord[] = [];
-  for (const w of memory) {
-    if (regionOf(w.pa) !== region) {
-      region = regionOf(w.pa);
-      const target = relocation.region(region);
-      stays = target === region;
-      runs.push({ target, words: (words = []) });
+  const moved = (w: MemoryWord, to: number): MemoryWord => ({ pa: to, value: rewrite.value(w.pa, w.value) });
+  if (!isSorted(memory)) return memory.map((w) => moved(w, relocation.address(w.pa))).sort((a, b) => a.pa - b.pa);
+  const entries = rewrite.entryWords;
+  const out: MemoryWord[] = [];
+  for (const run of regionRuns(memory, relocation).sort((a, b) => a.target - b.target)) {
+    const shift = (run.target - run.region) * PAGE_2M;
+    // The run's words and the entry words are both ascending: one walks along the other.
+    let e = lowerBoundOf(entries, (memory[run.from] as MemoryWord).pa);
+    for (let k = run.from; k < run.to; k++) {
+      const w = memory[k] as MemoryWord;
+      while (e < entries.length && (entries[e] as number) < w.pa) e++;
+      if (entries[e] === w.pa) out.push(moved(w, w.pa + shift));
+      // A word that neither moves nor changes is the image's own (words are immutable): no copy of it.
+      else out.push(shift === 0 ? w : { pa: w.pa + shift, value: w.value });
     }
-    // A word that neither moves nor changes is the image's own (words are immutable): no copy of it.
-    words.push(stays && rewrite.keeps(w.pa) ? w : rewrite.word(w.pa, w.value));
   }
-  return runs.sort((a, b) => a.target - b.target).flatMap((r) => r.words);
+  return out;
+}
+
+/** The index of the first address at or above `pa` in an ascending list. */
+function lowerBoundOf(sorted: readonly number[], pa: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) < pa) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The words of one 2 MiB region of a sorted image (indices from..to-1), and the region it moves to. */
+interface RegionRun {
+  readonly region: number;
+  readonly target: number;
+  readonly from: number;
+  readonly to: number;
+}
+
+function regionRuns(memory: readonly MemoryWord[], relocation: Relocation): RegionRun[] {
+  const runs: RegionRun[] = [];
+  let from = 0;
+  while (from < memory.length) {
+    const region = regionOf((memory[from] as MemoryWord).pa);
+    // The run ends at the first word at or above the next region's base.
+    const to = lowerBound(memory, (region + 1) * PAGE_2M, from);
+    runs.push({ region, target: relocation.region(region), from, to });
+    from = to;
+  }
+  return runs;
 }
 
 /** The new address of a paging-off access, or null when its bytes no longer lie side by side below 3 GiB. */

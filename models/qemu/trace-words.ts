@@ -117,14 +117,14 @@ export class TraceWords {
   }
 }
 
-function isSorted(memory: readonly MemoryWord[]): boolean {
+export function isSorted(memory: readonly MemoryWord[]): boolean {
   for (let k = 1; k < memory.length; k++) if ((memory[k] as MemoryWord).pa < (memory[k - 1] as MemoryWord).pa) return false;
   return true;
 }
 
-/** The index of the first word at or above `pa` in a sorted image. */
-export function lowerBound(memory: readonly MemoryWord[], pa: number): number {
-  let lo = 0;
+/** The index of the first word at or above `pa` in a sorted image (from index `from` on). */
+export function lowerBound(memory: readonly MemoryWord[], pa: number, from = 0): number {
+  let lo = from;
   let hi = memory.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
