@@ -57,6 +57,17 @@ describe('walk-level specification', () => {
     expect(compare(t, good).divergence).toBeNull();
     const noDirty = { ...good, memory: good.memory.map((w) => (w.pa === 0x3000 ? { ...w, value: h(0x5027n) } : w)) };
     expect(compare(t, noDirty).divergence?.kind).toBe('final-memory');
+    // A word left out is a zero the specification does not have.
+    expect(compare(t, { ...good, memory: good.memory.filter((w) => w.pa !== 0x5010) }).divergence?.kind).toBe('final-memory');
+    // Out of order or repeated, the list is read as a map: a later word at an address replaces an earlier one.
+    expect(compare(t, { ...good, memory: [...good.memory].reverse() }).divergence).toBeNull();
+    expect(compare(t, { ...noDirty, memory: [...noDirty.memory].reverse() }).divergence?.kind).toBe('final-memory');
+    const wrongThenRight = [{ pa: 0x3000, value: h(0x5027n) }, ...good.memory];
+    expect(compare(t, { ...good, memory: wrongThenRight }).divergence).toBeNull();
+    expect(compare(t, { ...good, memory: [...good.memory, { pa: 0x3000, value: h(0x5027n) }] }).divergence?.kind).toBe('final-memory');
+    // A word listed twice does not stand in for one left out.
+    const twiceForOne = good.memory.flatMap((w) => (w.pa === 0x5010 ? [] : w.pa === 0x3000 ? [w, w] : [w]));
+    expect(compare(t, { ...good, memory: twiceForOne }).divergence?.kind).toBe('final-memory');
   });
 
   it('reaches a 2 MiB frame above 4 GiB at the full offset', () => {
