@@ -6,7 +6,7 @@
  * be translated by a fresh walk or by a stale translation the TLB may still hold (invalidation.ts).
  */
 import { BIT, CR0, PAGE_2M, PAGE_4K, PAGE_4M } from '../arch/entry-layout.ts';
-import { type Hex64, hexFromBigInt, hexFromHalves } from '../arch/word.ts';
+import { type Hex64, hexFromBigInt, hexFromHalves, hiHalf, loHalf } from '../arch/word.ts';
 import type { AccessStep } from '../machine/trace.ts';
 import { type Access, deniedBy, type FaultCause, pageFaultErrorCode } from './access-rights.ts';
 import { isPresent, mask } from './entry.ts';
@@ -93,10 +93,17 @@ function pieceOptions(s: SpecState, ctx: PagingContext, piece: Piece, access: Ac
   return options;
 }
 
+/** `bits` shifted to byte `offset` of a word, by offset (0..7): a BigInt shift allocates, and every access asks. */
+function shiftedTable(bits: bigint): readonly bigint[] {
+  return Array.from({ length: 8 }, (_, offset) => bits << BigInt(offset * 8));
+}
+const SHIFTED: ReadonlyMap<bigint, readonly bigint[]> = new Map([ACCESSED, DIRTY, ACCESSED | DIRTY].map((bits) => [bits, shiftedTable(bits)]));
+
 /** `bits` of the entry read as `e`, as an update of the 8-byte word that holds it. */
 function entryBits(e: EntryRead, bits: bigint): BitUpdate {
   const offset = e.pa % 8;
-  return { pa: e.pa - offset, bits: bits << BigInt(offset * 8) };
+  const shifted = SHIFTED.get(bits)?.[offset] ?? bits << BigInt(offset * 8);
+  return { pa: e.pa - offset, bits: shifted };
 }
 
 /** A/D bits of the entries a translation used: PDE and PTE (PDPTEs have none under PAE). */
@@ -228,8 +235,7 @@ function completeAccess(
   // Object literals in full, not spreads: this runs for every access (a spread copies slowly).
   const fullTags: OutcomeTags = { pageSize: tags.pageSize, tlb: tags.tlb, space: tags.space, fault: 'none', access: accessKind(step) };
   if (step.op === 'store') {
-    const value = BigInt(step.value);
-    const bytes = pas.map((_, i) => Number((value >> BigInt(8 * i)) & 0xffn));
+    const bytes = bytesOf(step.value, pas.length);
     return [
       {
         observation: { kind: 'done' },
@@ -263,6 +269,15 @@ function completeAccess(
 }
 
 const LOW_32 = 0xffffffffn;
+
+/** The low `count` bytes of a value, little-endian, taken from its 32-bit halves (no BigInt per byte). */
+function bytesOf(value: Hex64, count: number): number[] {
+  const lo = loHalf(value);
+  const hi = hiHalf(value);
+  const bytes: number[] = [];
+  for (let i = 0; i < count; i++) bytes.push(i < 4 ? (lo >>> (8 * i)) & 0xff : (hi >>> (8 * (i - 4))) & 0xff);
+  return bytes;
+}
 
 /**
  * The bytes at `pas` after `updates` (bits set in 8-byte words) are applied to `memory`. Each word is

@@ -63,11 +63,29 @@ function addressReserved(maxPhyAddr: number): bigint {
   return range(maxPhyAddr, HIGHEST_ADDRESS_BIT_LIMIT);
 }
 
+/** Reserved-bit masks by maxPhyAddr (1..64) and kind, each computed once: every MOV to CR3 and walk asks. */
+const reservedMasks = new Map<number, bigint>();
+
+function reservedMask(kind: number, maxPhyAddr: number, build: () => bigint): bigint {
+  const key = kind * 128 + maxPhyAddr;
+  let m = reservedMasks.get(key);
+  if (m === undefined) {
+    m = build();
+    reservedMasks.set(key, m);
+  }
+  return m;
+}
+
 /** PDPTE reserved bits (SDM Table 4-8): 2..1, 8..5, maxPhyAddr..63 (PAE PDPTEs have no XD). */
 export function pdpteReservedBits(e: bigint, maxPhyAddr: number): bigint {
-  let reserved = addressReserved(maxPhyAddr) | mask(63);
-  for (const b of PDPTE_LOW_RESERVED_BITS) reserved |= mask(b);
-  return e & reserved;
+  return (
+    e &
+    reservedMask(0, maxPhyAddr, () => {
+      let reserved = addressReserved(maxPhyAddr) | mask(63);
+      for (const b of PDPTE_LOW_RESERVED_BITS) reserved |= mask(b);
+      return reserved;
+    })
+  );
 }
 
 /**
@@ -75,8 +93,15 @@ export function pdpteReservedBits(e: bigint, maxPhyAddr: number): bigint {
  * and for a PDE that maps a 2 MiB page, bits 20..13.
  */
 export function entryReservedBits(e: bigint, level: 'PDE' | 'PTE', maxPhyAddr: number, nxe: boolean): bigint {
-  let reserved = addressReserved(maxPhyAddr);
-  if (!nxe) reserved |= mask(BIT.XD);
-  if (level === 'PDE' && mapsLargePage(e)) for (const b of LARGE_RESERVED_BITS) reserved |= mask(b);
-  return e & reserved;
+  const large = level === 'PDE' && mapsLargePage(e);
+  const kind = 1 + (nxe ? 1 : 0) + (large ? 2 : 0);
+  return (
+    e &
+    reservedMask(kind, maxPhyAddr, () => {
+      let reserved = addressReserved(maxPhyAddr);
+      if (!nxe) reserved |= mask(BIT.XD);
+      if (large) for (const b of LARGE_RESERVED_BITS) reserved |= mask(b);
+      return reserved;
+    })
+  );
 }

@@ -54,7 +54,7 @@ export function covers(inv: Invalidation, t: Translation): boolean {
 
 export interface CachedTranslations {
   /** Translations of va that differ from the fresh walk's and that a TLB may still hold. */
-  readonly stale: Translation[];
+  readonly stale: readonly Translation[];
   /**
    * Whether the fresh walk's own translation may already be cached from an earlier epoch. Then an access
    * may use the cached entry without walking, and need not set accessed or dirty bits that software
@@ -67,6 +67,8 @@ function survives(epoch: Epoch, events: readonly InvalidationEvent[], t: Transla
   return !events.some((e) => e.seq >= epoch.endedAt && covers(e.invalidation, t));
 }
 
+const NOTHING_CACHED: CachedTranslations = { stale: [], freshCached: false };
+
 /** What a TLB may hold for va: past epochs' translations that no later invalidation covers. */
 export function cachedTranslations(
   epochs: readonly Epoch[],
@@ -74,14 +76,17 @@ export function cachedTranslations(
   va: number,
   freshKey: string | null,
 ): CachedTranslations {
-  const seen = new Set<string>();
+  // No past epoch (the usual case between two changes of context): nothing to allocate.
+  if (epochs.length === 0) return NOTHING_CACHED;
+  // Keys of the translations found so far: an epoch or two, so a list is cheaper than a set.
+  const seen: string[] = [];
   const stale: Translation[] = [];
   let freshCached = false;
   for (const epoch of epochs) {
     const { result: t, key } = knownWalk(epoch.translations, epoch.memory, epoch.paging, va);
     if (key === null || t.kind !== 'translation') continue;
-    if (seen.has(key) || !survives(epoch, events, t)) continue;
-    seen.add(key);
+    if (seen.includes(key) || !survives(epoch, events, t)) continue;
+    seen.push(key);
     if (key === freshKey) freshCached = true;
     else stale.push(t);
   }

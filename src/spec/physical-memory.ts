@@ -110,8 +110,13 @@ function ascending(pas: readonly number[]): boolean {
   return true;
 }
 
-/** Shift of byte i of a word, as a BigInt made once. */
-const BYTE_SHIFTS: readonly bigint[] = [0n, 8n, 16n, 24n, 32n, 40n, 48n, 56n];
+const LOW_32 = 0xffffffffn;
+
+/** A 32-bit half with byte `index` (0..3) replaced, as an unsigned number. */
+function withByte(half: number, index: number, byte: number): number {
+  const shift = 8 * index;
+  return ((half & ~(0xff << shift)) | (byte << shift)) >>> 0;
+}
 
 const NO_GROUPS: readonly (Group | undefined)[] = Object.freeze(new Array<Group | undefined>(GROUPS).fill(undefined));
 
@@ -180,16 +185,21 @@ export class PhysicalMemory {
    * A trace's image comes sorted by address, and is then cut into frames without sorting or maps.
    */
   static fromArrays(pas: readonly number[], values: readonly bigint[]): PhysicalMemory {
-    const order = pas.map((_, i) => i);
-    if (!ascending(pas)) order.sort((a, b) => (pas[a] as number) - (pas[b] as number) || a - b);
+    // An image in address order (the usual case) is read as it is; otherwise through a stable sort.
+    let order: number[] | null = null;
+    if (!ascending(pas)) {
+      order = pas.map((_, i) => i);
+      order.sort((a, b) => (pas[a] as number) - (pas[b] as number) || a - b);
+    }
+    const at = (k: number): number => (order === null ? k : (order[k] as number));
     const buckets = new Array<Map<number, Frame> | undefined>(BUCKETS).fill(undefined);
     let size = 0;
-    for (let k = 0; k < order.length; ) {
-      const base = frameOf(pas[order[k] as number] as number);
+    for (let k = 0; k < pas.length; ) {
+      const base = frameOf(pas[at(k)] as number);
       const framePas: number[] = [];
       const frameValues: bigint[] = [];
-      for (; k < order.length && frameOf(pas[order[k] as number] as number) === base; k++) {
-        const i = order[k] as number;
+      for (; k < pas.length && frameOf(pas[at(k)] as number) === base; k++) {
+        const i = at(k);
         // Equal addresses are adjacent, in input order: the later one replaces the earlier.
         if (framePas[framePas.length - 1] === pas[i]) frameValues[frameValues.length - 1] = values[i] as bigint;
         else {
@@ -238,23 +248,34 @@ export class PhysicalMemory {
     return PhysicalMemory.of(draft);
   }
 
-  /** Writes bytes[i] at pas[i] for every i, as one new memory. Bytes of one word are merged first. */
+  /**
+   * Writes bytes[i] at pas[i] for every i, as one new memory. Bytes of one word are merged first, into
+   * its two 32-bit halves: a BigInt shift and mask per byte allocated several BigInts each.
+   */
   writeBytes(pas: readonly number[], bytes: readonly number[]): PhysicalMemory {
     const draft = new Draft(this);
     let wordPa = -1;
-    let word = 0n;
+    let lo = 0;
+    let hi = 0;
+    const flush = (): void => {
+      if (wordPa >= 0) draft.write(wordPa, (BigInt(hi) << 32n) | BigInt(lo));
+    };
     for (let i = 0; i < pas.length; i++) {
       const pa = pas[i] as number;
       const at = pa - (pa % 8);
       if (at !== wordPa) {
-        if (wordPa >= 0) draft.write(wordPa, word);
+        flush();
         wordPa = at;
-        word = draft.read(at);
+        const word = draft.read(at);
+        lo = Number(word & LOW_32);
+        hi = Number(word >> 32n);
       }
-      const shift = BYTE_SHIFTS[pa - at] as bigint;
-      word = (word & ~(0xffn << shift)) | (BigInt(bytes[i] ?? 0) << shift);
+      const offset = pa - at;
+      const byte = (bytes[i] ?? 0) & 0xff;
+      if (offset < 4) lo = withByte(lo, offset, byte);
+      else hi = withByte(hi, offset - 4, byte);
     }
-    if (wordPa >= 0) draft.write(wordPa, word);
+    flush();
     return PhysicalMemory.of(draft);
   }
 

@@ -125,19 +125,26 @@ export function loadPdptes(
   maxPhyAddr: number,
 ): { pdptes: bigint[]; address: number } | null {
   const address = physicalOf(stage2, (cr3 & PAE_CR3_PDPT_MASK) >>> 0);
-  const pdptes = [0, 1, 2, 3].map((i) => memory.readWord(address + i * 8));
-  const bad = pdptes.some((e) => isPresent(e) && pdpteReservedBits(e, maxPhyAddr) !== 0n);
-  return bad ? null : { pdptes, address };
+  const pdptes: bigint[] = [];
+  for (let i = 0; i < 4; i++) {
+    const e = memory.readWord(address + i * 8);
+    if (isPresent(e) && pdpteReservedBits(e, maxPhyAddr) !== 0n) return null;
+    pdptes.push(e);
+  }
+  return { pdptes, address };
 }
 
 export class InvalidTraceError extends Error {}
 
 /** Power-on with the trace's image, then EFER, CR4, CR3 and CR0 in that order, as machines load them. */
 export function initialState(trace: Trace): SpecState {
-  const memory = PhysicalMemory.fromArrays(
-    trace.memory.map((w) => w.pa),
-    trace.memory.map((w) => bigIntFromHex(w.value)),
-  );
+  const pas: number[] = [];
+  const values: bigint[] = [];
+  for (const w of trace.memory) {
+    pas.push(w.pa);
+    values.push(bigIntFromHex(w.value));
+  }
+  const memory = PhysicalMemory.fromArrays(pas, values);
   const r = trace.registers;
   const stage2: Stage2 = new Map((trace.stage2 ?? []).map((m) => [m.ipa, m.pa]));
   let pdptes: bigint[] = [0n, 0n, 0n, 0n];
