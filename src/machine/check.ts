@@ -14,6 +14,8 @@ import type { Machine } from './machine.ts';
 import { describeObservation, type MachineResult, type Observation, observationsEqual } from './observation.ts';
 import type { MemoryWord, Step, Trace } from './trace.ts';
 import { bigIntFromHex, isHex64 } from '../arch/word.ts';
+import { PAGE_4K } from '../arch/entry-layout.ts';
+import type { FrameWords } from '../spec/frame-words.ts';
 
 /**
  * Bound on the specification states followed at once. States fork only when a store may have gone
@@ -108,10 +110,18 @@ function memoryMatches(s: SpecState, actual: ReadonlyMap<number, bigint>): boole
 function listedMemoryMatches(s: SpecState, listed: readonly MemoryWord[]): boolean | null {
   let previous = -1;
   let nonZeroSeen = 0;
+  // Words in address order come frame by frame: each frame is looked up once.
+  let frameBase = -1;
+  let frame: FrameWords | undefined;
   for (const w of listed) {
     if (w.pa <= previous) return null;
     previous = w.pa;
-    const expected = s.memory.readWord(w.pa);
+    const base = w.pa - (w.pa % PAGE_4K);
+    if (base !== frameBase) {
+      frameBase = base;
+      frame = s.memory.frame(base);
+    }
+    const expected = frame?.get(w.pa) ?? 0n;
     const got = bigIntFromHex(w.value);
     if (expected !== 0n) nonZeroSeen++;
     if (got !== expected && !wordMatches(expected, got, s.maySet.get(w.pa) ?? 0n)) return false;

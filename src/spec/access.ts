@@ -106,21 +106,21 @@ function entryBits(e: EntryRead, bits: bigint): BitUpdate {
   return { pa: e.pa - offset, bits: shifted };
 }
 
-/** A/D bits of the entries a translation used: PDE and PTE (PDPTEs have none under PAE). */
-function accessedBits(entries: readonly EntryRead[], bits: bigint = ACCESSED): BitUpdate[] {
-  return entries.filter((e) => e.level !== 'PDPTE' && isPresent(e.value)).map((e) => entryBits(e, bits));
+/** Appends to `out` the A/D bits of the entries a translation used: PDE and PTE (PDPTEs have none under PAE). */
+function addAccessedBits(out: BitUpdate[], entries: readonly EntryRead[], bits: bigint = ACCESSED): void {
+  for (const e of entries) if (e.level !== 'PDPTE' && isPresent(e.value)) out.push(entryBits(e, bits));
 }
 
-function leafDirty(entries: readonly EntryRead[]): BitUpdate[] {
+function addLeafDirty(out: BitUpdate[], entries: readonly EntryRead[]): void {
   const leaf = entries[entries.length - 1];
-  return leaf === undefined ? [] : [entryBits(leaf, DIRTY)];
+  if (leaf !== undefined) out.push(entryBits(leaf, DIRTY));
 }
 
-/** Whatever a stale or faulting translation may have touched: A (and D for a write) in every entry involved. */
-function uncertainBits(option: PieceOption, write: boolean): BitUpdate[] {
-  const bits = write ? ACCESSED | DIRTY : ACCESSED;
-  const involved = [...(option.ok ? option.t.entries : option.entries), ...option.fresh.entries];
-  return accessedBits(involved, option.ok && option.cached ? bits : ACCESSED);
+/** Appends whatever a stale or faulting translation may have touched: A (and D for a write) in every entry involved. */
+function addUncertainBits(out: BitUpdate[], option: PieceOption, write: boolean): void {
+  const bits = write && option.ok && option.cached ? ACCESSED | DIRTY : ACCESSED;
+  addAccessedBits(out, option.ok ? option.t.entries : option.entries, bits);
+  addAccessedBits(out, option.fresh.entries, bits);
 }
 
 function pagedAccess(s: SpecState, ctx: PagingContext, step: AccessStep): Outcome[] {
@@ -167,7 +167,8 @@ function pageSizeTag(t: Translation | null): OutcomeTags['pageSize'] {
  */
 function faultedAccess(step: AccessStep, access: Access, ctx: PagingContext, piece: Piece, chosen: PieceOption[]): Outcome {
   const failed = chosen[chosen.length - 1] as Extract<PieceOption, { ok: false }>;
-  const maySet = chosen.flatMap((o) => uncertainBits(o, false));
+  const maySet: BitUpdate[] = [];
+  for (const o of chosen) addUncertainBits(maySet, o, false);
   const effects: Effects = {
     setBits: [],
     maySet,
@@ -197,19 +198,20 @@ function translatedAccess(s: SpecState, step: AccessStep, pieces: readonly Piece
   const setBits: BitUpdate[] = [];
   const maySet: BitUpdate[] = [];
   const pas: number[] = [];
-  chosen.forEach((option, i) => {
-    if (!option.ok) return;
-    if (option.cached) maySet.push(...uncertainBits(option, write));
+  for (let i = 0; i < chosen.length; i++) {
+    const option = chosen[i] as PieceOption;
+    if (!option.ok) continue;
+    if (option.cached) addUncertainBits(maySet, option, write);
     else {
-      setBits.push(...accessedBits(option.t.entries));
-      if (write) setBits.push(...leafDirty(option.t.entries));
+      addAccessedBits(setBits, option.t.entries);
+      if (write) addLeafDirty(setBits, option.t.entries);
     }
     const piece = pieces[i] as Piece;
     // Address = frame + offset within the page (SDM 4.3, 4.4.2), then through the second stage if any;
     // above 4 GiB, no truncation. A piece never crosses a 4 KiB boundary, so one stage-2 lookup serves it.
     const base = physicalOf(s.stage2, option.t.frame + (piece.va - option.t.pageBase));
     for (let k = 0; k < piece.length; k++) pas.push(base + k);
-  });
+  }
   const first = chosen[0];
   const t = first !== undefined && first.ok ? first.t : null;
   return completeAccess(s, step, pas, { setBits, maySet }, chosen.map((o) => o.walk), {

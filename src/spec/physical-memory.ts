@@ -294,6 +294,11 @@ export class PhysicalMemory {
     return draft === null ? this : PhysicalMemory.of(draft);
   }
 
+  /** The words of the 4 KiB frame at `base`, or undefined if they are all zero. */
+  frame(base: number): FrameWords | undefined {
+    return this.bucket(bucketOf(base))?.get(base);
+  }
+
   /** The non-zero words of the 4 KiB frame at `base`, in no particular order. */
   wordsOfFrame(base: number): Iterable<bigint> {
     return this.bucket(bucketOf(base))?.get(base)?.words() ?? [];

@@ -146,6 +146,21 @@ export function apply(s: SpecState, e: Effects, extraMaySet: readonly BitUpdate[
     s.caches.remember(s.structures, s.memory);
     structures = s.caches.recall(contextOfParts(registers, stage2, pdptes, pdptAddress, s.maxPhyAddr), memory);
   }
+  // Nothing changed (a load whose accessed bits were set already): the state itself, not a copy of it.
+  if (
+    memory === s.memory &&
+    maySet === s.maySet &&
+    epochs === s.epochs &&
+    events === s.events &&
+    seq === s.seq &&
+    lastEpochIsCurrent === s.lastEpochIsCurrent &&
+    registers === s.registers &&
+    pdptes === s.pdptes &&
+    pdptAddress === s.pdptAddress &&
+    stage2 === s.stage2 &&
+    structures === s.structures
+  )
+    return s;
 
   return {
     maxPhyAddr: s.maxPhyAddr,
