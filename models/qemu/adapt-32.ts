@@ -17,7 +17,7 @@
  */
 import { CR4, PAGE_2M, PAGE_4K, PAGE_4M, PAGING32 } from '../../src/arch/entry-layout.ts';
 import { bigIntFromHex, type Hex64, hexFromBigInt } from '../../src/arch/word.ts';
-import { isAccessStep, type Step, type Trace } from '../../src/machine/trace.ts';
+import { isAccessStep, type Trace } from '../../src/machine/trace.ts';
 import type { AdaptationCounts } from './adaptation-counts.ts';
 import {
   type Closure32,
@@ -34,7 +34,7 @@ import {
 } from './closure-32.ts';
 import { GUEST_LAYOUT } from './guest-abi.ts';
 import { type Window, WINDOWS } from './guest-window.ts';
-import { Image } from './map-window.ts';
+import { EditableSteps, Image } from './map-window.ts';
 import { mappedWindow32 } from './mapped-window-32.ts';
 import { pagingBeforeEachStep } from './paging-timeline.ts';
 import { ascending, directEnds, regionUse, relocateWith } from './relocate-trace.ts';
@@ -139,28 +139,21 @@ function relocate32(trace: Trace, closure: Closure32, relocation: Relocation, pa
 /** Maps the window into every page directory and drops the accesses that would reach its slot. */
 function mapWindow32(trace: Trace, w: Window, paging: readonly boolean[], counts: AdaptationCounts): Trace {
   const image = new Image(trace.memory);
-  const steps: Step[] = [...trace.steps];
+  const steps = new EditableSteps(trace.steps);
   let changed = false;
   for (const pd of directoryBases(trace)) {
     const pa = pd + w.index32 * PAGING32.ENTRY_BYTES;
     const before = image.get(wordOf(pa)) ?? 0n;
-    let evicted = half(before, pa) !== 0 && half(before, pa) !== w.pde32;
-    steps.forEach((s, i) => {
-      if (s.op !== 'write-phys' || s.pa !== wordOf(pa)) return;
-      const v = bigIntFromHex(s.value);
-      if (half(v, pa) === w.pde32) return;
-      steps[i] = { ...s, value: hexFromBigInt(withHalf(v, pa, w.pde32)) };
-      evicted = true;
-    });
-    if (evicted) counts.add('window-mapping-evicted');
+    const rewritten = steps.rewrite(wordOf(pa), (v) => (half(v, pa) === w.pde32 ? v : withHalf(v, pa, w.pde32)));
+    if ((half(before, pa) !== 0 && half(before, pa) !== w.pde32) || rewritten > 0) counts.add('window-mapping-evicted');
     if (half(before, pa) !== w.pde32) {
       image.set(wordOf(pa), withHalf(before, pa, w.pde32));
       changed = true;
     }
   }
   if (changed) counts.add('window-mapped');
-  const kept = steps.filter((s, i) => !(isAccessStep(s) && paging[i] === true && accessSlots(s.va, s.size).includes(w.index32)));
-  counts.add('window-step-dropped', steps.length - kept.length);
+  const kept = steps.steps.filter((s, i) => !(isAccessStep(s) && paging[i] === true && accessSlots(s.va, s.size).includes(w.index32)));
+  counts.add('window-step-dropped', steps.steps.length - kept.length);
   return { ...trace, memory: image.words(), steps: kept };
 }
 

@@ -36,12 +36,9 @@ export function mappedWindow(trace: Trace): Window | null {
   return WINDOWS[first] ?? null;
 }
 
-/** Linear 2 MiB regions an access touches. */
-export function accessRegions(step: AccessStep): number[] {
-  const first = Math.floor(step.va / PAGE_2M);
-  const last = Math.floor(((step.va + step.size - 1) >>> 0) / PAGE_2M);
-  return first === last ? [first] : [first, last];
-}
+/** The linear 2 MiB regions of an access's first and last bytes (the same region for most accesses). */
+export const firstRegion = (s: AccessStep): number => Math.floor(s.va / PAGE_2M);
+export const lastRegion = (s: AccessStep): number => Math.floor(((s.va + s.size - 1) >>> 0) / PAGE_2M);
 
 interface Cost {
   readonly window: Window;
@@ -63,7 +60,7 @@ export function windowDirectories(w: Window, closure: PagingClosure): number[] {
 function pagedAccessRegions(trace: Trace, paging: readonly boolean[]): Int32Array {
   const ends: number[] = [];
   trace.steps.forEach((s, i) => {
-    if (isAccessStep(s) && paging[i] === true) ends.push(Math.floor(s.va / PAGE_2M), Math.floor(((s.va + s.size - 1) >>> 0) / PAGE_2M));
+    if (isAccessStep(s) && paging[i] === true) ends.push(firstRegion(s), lastRegion(s));
   });
   return Int32Array.from(ends);
 }

@@ -10,10 +10,9 @@
  * checked (counted as window-pdpte-replaced).
  */
 import { bigIntFromHex, hexFromBigInt } from '../../src/arch/word.ts';
-import type { MemoryWord, Step, Trace } from '../../src/machine/trace.ts';
-import { isAccessStep } from '../../src/machine/trace.ts';
+import { type AccessStep, isAccessStep, type MemoryWord, type Step, type Trace, type WritePhysStep } from '../../src/machine/trace.ts';
 import type { AdaptationCounts } from './adaptation-counts.ts';
-import { accessRegions } from './choose-window.ts';
+import { firstRegion, lastRegion } from './choose-window.ts';
 import { QEMU_MAXPHYADDR } from './guest-abi.ts';
 import { slotRegion, type Window, windowEntryAddress } from './guest-window.ts';
 import { pdptBases } from './paging-closure.ts';
@@ -55,26 +54,26 @@ export class Image {
     this.changed.set(pa, v);
   }
 
-  /** The words, sorted, unchanged ones as they were. */
+  /** The words, sorted, unchanged ones as they were; a word changed to zero is left out. */
   words(): MemoryWord[] {
-    const changed: MemoryWord[] = [];
-    for (const [pa, v] of this.changed) if (v !== 0n) changed.push({ pa, value: hexFromBigInt(v) });
-    changed.sort((a, b) => a.pa - b.pa);
+    const changes = [...this.changed].sort(([a], [b]) => a - b);
+    const word = (pa: number, v: bigint): MemoryWord => ({ pa, value: hexFromBigInt(v) });
     if (this.sorted === null) {
-      const out: MemoryWord[] = [...changed];
+      const out: MemoryWord[] = changes.filter(([, v]) => v !== 0n).map(([pa, v]) => word(pa, v));
       for (const [pa, h] of this.hex ?? []) if (!this.changed.has(pa)) out.push({ pa, value: h });
       return out.sort((a, b) => a.pa - b.pa);
     }
-    if (this.changed.size === 0) return [...this.sorted];
-    // Merge the unchanged words (in order) with the changed ones (sorted): no address is in both.
+    // Copy the unchanged words between changed addresses (in order); a changed word replaces the original.
+    const sorted = this.sorted;
     const out: MemoryWord[] = [];
-    let c = 0;
-    for (const w of this.sorted) {
-      if (this.changed.has(w.pa)) continue;
-      while (c < changed.length && (changed[c] as MemoryWord).pa < w.pa) out.push(changed[c++] as MemoryWord);
-      out.push(w);
+    let from = 0;
+    for (const [pa, v] of changes) {
+      const at = lowerBound(sorted, pa, from);
+      for (let k = from; k < at; k++) out.push(sorted[k] as MemoryWord);
+      if (v !== 0n) out.push(word(pa, v));
+      from = sorted[at]?.pa === pa ? at + 1 : at;
     }
-    while (c < changed.length) out.push(changed[c++] as MemoryWord);
+    for (let k = from; k < sorted.length; k++) out.push(sorted[k] as MemoryWord);
     return out;
   }
 }
@@ -84,12 +83,49 @@ function strictlySorted(memory: readonly MemoryWord[]): boolean {
   return true;
 }
 
+/** A trace's steps, copied to be changed, with their physical writes found by the word they write. */
+export class EditableSteps {
+  readonly steps: Step[];
+  /** The indices of the physical writes, by word, in step order. */
+  private readonly writes = new Map<number, number[]>();
+
+  constructor(steps: readonly Step[]) {
+    this.steps = [...steps];
+    steps.forEach((s, i) => {
+      if (s.op !== 'write-phys') return;
+      const list = this.writes.get(s.pa);
+      if (list === undefined) this.writes.set(s.pa, [i]);
+      else list.push(i);
+    });
+  }
+
+  /** The values written to the word at `pa`, in step order. */
+  writtenValues(pa: number): bigint[] {
+    return (this.writes.get(pa) ?? []).map((i) => bigIntFromHex((this.steps[i] as WritePhysStep).value));
+  }
+
+  /** Gives every physical write to the word at `pa` the value `next` makes of it; returns how many changed. */
+  rewrite(pa: number, next: (v: bigint) => bigint): number {
+    let n = 0;
+    for (const i of this.writes.get(pa) ?? []) {
+      const s = this.steps[i] as WritePhysStep;
+      const before = bigIntFromHex(s.value);
+      const after = next(before);
+      if (after === before) continue;
+      this.steps[i] = { ...s, value: hexFromBigInt(after) };
+      n++;
+    }
+    return n;
+  }
+}
+
 export function mapWindow(trace: Trace, w: Window, paging: readonly boolean[], counts: AdaptationCounts): Trace {
   const image = new Image(trace.memory);
-  const steps: Step[] = [...trace.steps];
+  const steps = new EditableSteps(trace.steps);
   const directories = new Set<number>();
   let changed = false;
-  const pdpteLocations = new Set(pdptBases(trace).map((base) => base + 8 * w.quarter));
+  const pdpts = pdptBases(trace);
+  const pdpteLocations = new Set(pdpts.map((base) => base + 8 * w.quarter));
 
   const keepOrReplace = (v: bigint): bigint => {
     if (pdpteUsable(v)) {
@@ -104,24 +140,14 @@ export function mapWindow(trace: Trace, w: Window, paging: readonly boolean[], c
     const before = image.get(pa) ?? 0n;
     const after = keepOrReplace(before);
     if (after !== before) image.set(pa, after);
+    steps.rewrite(pa, keepOrReplace);
   }
-  steps.forEach((s, i) => {
-    if (s.op !== 'write-phys' || !pdpteLocations.has(s.pa)) return;
-    const after = keepOrReplace(bigIntFromHex(s.value));
-    if (after !== bigIntFromHex(s.value)) steps[i] = { ...s, value: hexFromBigInt(after) };
-  });
 
   for (const pd of directories) {
     const pa = windowEntryAddress(w, pd);
     const before = image.get(pa) ?? 0n;
-    let evicted = before !== 0n && before !== w.pde;
-    steps.forEach((s, i) => {
-      if (s.op === 'write-phys' && s.pa === pa && bigIntFromHex(s.value) !== w.pde) {
-        steps[i] = { ...s, value: hexFromBigInt(w.pde) };
-        evicted = true;
-      }
-    });
-    if (evicted) counts.add('window-mapping-evicted');
+    const rewritten = steps.rewrite(pa, () => w.pde);
+    if ((before !== 0n && before !== w.pde) || rewritten > 0) counts.add('window-mapping-evicted');
     if (before !== w.pde) {
       image.set(pa, w.pde);
       changed = true;
@@ -129,22 +155,21 @@ export function mapWindow(trace: Trace, w: Window, paging: readonly boolean[], c
   }
   if (changed) counts.add('window-mapped');
 
-  const slots = reachableSlots(trace, image, steps, directories, w);
-  const kept = steps.filter((s, i) => !(isAccessStep(s) && paging[i] === true && accessRegions(s).some((r) => slots.has(r))));
-  counts.add('window-step-dropped', steps.length - kept.length);
+  const slots = reachableSlots(pdpts, image, steps, directories, w);
+  const reaches = (s: AccessStep): boolean => slots.has(firstRegion(s)) || slots.has(lastRegion(s));
+  const kept = steps.steps.filter((s, i) => !(isAccessStep(s) && paging[i] === true && reaches(s)));
+  counts.add('window-step-dropped', steps.steps.length - kept.length);
 
   return { ...trace, memory: image.words(), steps: kept };
 }
 
 /** Linear 2 MiB regions whose translation may go through the window's PDE, in any root and at any time. */
-function reachableSlots(trace: Trace, image: Image, steps: readonly Step[], directories: ReadonlySet<number>, w: Window): Set<number> {
-  const written = new Map<number, bigint[]>();
-  for (const s of steps) if (s.op === 'write-phys') written.set(s.pa, [...(written.get(s.pa) ?? []), bigIntFromHex(s.value)]);
+function reachableSlots(pdpts: readonly number[], image: Image, steps: EditableSteps, directories: ReadonlySet<number>, w: Window): Set<number> {
   const slots = new Set<number>([slotRegion(w, w.quarter)]);
-  for (const base of pdptBases(trace))
+  for (const base of pdpts)
     for (let q = 0; q < 4; q++) {
       const pa = base + 8 * q;
-      const values = [image.get(pa) ?? 0n, ...(written.get(pa) ?? [])];
+      const values = [image.get(pa) ?? 0n, ...steps.writtenValues(pa)];
       if (values.some((v) => isPresent(v) && directories.has(entryAddress(v, QEMU_MAXPHYADDR)))) slots.add(slotRegion(w, q));
     }
   return slots;
