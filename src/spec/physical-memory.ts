@@ -79,6 +79,11 @@ class Draft {
     return bucket;
   }
 
+  /** Writes the word made of two unsigned 32-bit halves. */
+  writeHalves(pa: number, lo: number, hi: number): void {
+    this.write(pa, (BigInt(hi) << 32n) | BigInt(lo));
+  }
+
   write(pa: number, value: bigint): void {
     const old = this.read(pa);
     if (old === value) return;
@@ -253,18 +258,16 @@ export class PhysicalMemory {
    * its two 32-bit halves: a BigInt shift and mask per byte allocated several BigInts each.
    */
   writeBytes(pas: readonly number[], bytes: readonly number[]): PhysicalMemory {
+    // No closure here: tsx names every closure it creates (a call per store).
     const draft = new Draft(this);
     let wordPa = -1;
     let lo = 0;
     let hi = 0;
-    const flush = (): void => {
-      if (wordPa >= 0) draft.write(wordPa, (BigInt(hi) << 32n) | BigInt(lo));
-    };
     for (let i = 0; i < pas.length; i++) {
       const pa = pas[i] as number;
       const at = pa - (pa % 8);
       if (at !== wordPa) {
-        flush();
+        if (wordPa >= 0) draft.writeHalves(wordPa, lo, hi);
         wordPa = at;
         const word = draft.read(at);
         lo = Number(word & LOW_32);
@@ -275,7 +278,7 @@ export class PhysicalMemory {
       if (offset < 4) lo = withByte(lo, offset, byte);
       else hi = withByte(hi, offset - 4, byte);
     }
-    flush();
+    if (wordPa >= 0) draft.writeHalves(wordPa, lo, hi);
     return PhysicalMemory.of(draft);
   }
 
