@@ -5,24 +5,32 @@
  * from a worker thread is also bounded by coreutils' timeout (qemu-process.ts), since a worker's exit
  * handlers do not run when the main thread ends the process.
  */
-import type { ChildProcess } from 'node:child_process';
 import { isMainThread } from 'node:worker_threads';
 
-const live = new Set<ChildProcess>();
+/** A process leading a process group of its own (launcher.ts): its pid once known, and how to kill it. */
+export interface GroupLeader {
+  readonly pid: number | undefined;
+  kill(): void;
+}
+
+const live = new Set<GroupLeader>();
 let installed = false;
 
-/** Kills a child started with `detached: true` and everything in its process group. */
-export function killGroup(child: ChildProcess): void {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+/** Kills a process started in a process group of its own, and everything in that group. */
+export function killGroup(pid: number): void {
   try {
-    process.kill(-child.pid, 'SIGKILL');
+    process.kill(-pid, 'SIGKILL');
   } catch {
-    child.kill('SIGKILL');
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone already
+    }
   }
 }
 
 function killAll(): void {
-  for (const child of live) killGroup(child);
+  for (const child of live) child.kill();
   live.clear();
 }
 
@@ -41,10 +49,14 @@ function install(): void {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, onSignal);
 }
 
-export function track(child: ChildProcess): void {
+export function track(child: GroupLeader): void {
   install();
   live.add(child);
-  child.once('exit', () => live.delete(child));
+}
+
+/** The child has exited. */
+export function untrack(child: GroupLeader): void {
+  live.delete(child);
 }
 
 /** How many tracked QEMU processes are running (for tests). */

@@ -7,14 +7,17 @@
  * A resident QEMU stays up between batches, since starting one costs more than running a batch of eight
  * traces (about 30 ms, 20 ms of CPU, most of it the dynamic linker and qemu_init). Its guest says a batch
  * is done with a byte to the debug console and halts; the driver writes the next batch into the RAM file
- * and wakes the guest with an NMI, through QMP. Both channels are sockets QEMU inherits (fds 4 and 5).
+ * and wakes the guest with an NMI, through QMP (resident-channels.ts).
+ *
+ * The launcher (launcher.ts) starts QEMU, not this process; QEMU opens the RAM file through this process's
+ * descriptor (/proc/PID/fd/N), which stays open as long as QEMU may run.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import type { Readable, Writable } from 'node:stream';
 import { findSetpriv, findTimeout } from './availability.ts';
-import { killGroup, track } from './child-registry.ts';
+import { track, untrack } from './child-registry.ts';
 import { RAM_BYTES } from './guest-abi.ts';
+import { type Ended, type Launched, launcher } from './launcher.ts';
 import type { RamFile } from './ram-file.ts';
+import { ResidentChannels } from './resident-channels.ts';
 
 export interface BootOptions {
   readonly qemu: string;
@@ -51,14 +54,17 @@ function debugArguments(env: NodeJS.ProcessEnv): string[] {
   return file === undefined || file === '' ? [] : ['-d', 'int,cpu_reset,guest_errors', '-D', file];
 }
 
-export function qemuArguments(kernel: string, env: NodeJS.ProcessEnv = process.env): string[] {
+/** The RAM file as QEMU opens it: this process's descriptor of it. */
+const ramPath = (ram: RamFile): string => `/proc/${process.pid}/fd/${ram.fd}`;
+
+export function qemuArguments(kernel: string, ram: RamFile, env: NodeJS.ProcessEnv = process.env): string[] {
   return [
     ...debugArguments(env),
     '-M', 'microvm,pit=off,pic=off,rtc=off,isa-serial=off,acpi=off',
     '-accel', 'tcg,tb-size=32',
     '-cpu', 'qemu32,+pse36,+nx',
     '-m', RAM_GIB,
-    '-object', `memory-backend-file,id=ram0,size=${RAM_GIB},mem-path=/proc/self/fd/3,share=on`,
+    '-object', `memory-backend-file,id=ram0,size=${RAM_GIB},mem-path=${ramPath(ram)},share=on`,
     '-machine', 'memory-backend=ram0',
     '-kernel', kernel,
     '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04',
@@ -66,75 +72,52 @@ export function qemuArguments(kernel: string, env: NodeJS.ProcessEnv = process.e
   ];
 }
 
-/** QMP on fd 4, the guest's "batch done" byte (debug console, port 0xe9) on fd 5. */
-const RESIDENT_ARGUMENTS = [
-  '-chardev', 'socket,id=qmp,fd=4', '-mon', 'chardev=qmp,mode=control',
-  '-chardev', 'socket,id=done,fd=5', '-device', 'isa-debugcon,iobase=0xe9,chardev=done',
-];
-
 /** Seconds after the driver's own timeout at which coreutils' timeout kills QEMU regardless. */
 const BACKSTOP_SECONDS = 10;
-
-interface Ended {
-  readonly status: number | null;
-  readonly signal: NodeJS.Signals | null;
-}
 
 /** A running QEMU. */
 export class QemuProcess {
   readonly startedAt = Date.now();
   private ended: Ended | null = null;
   private stderr = '';
-  /** "Batch done" bytes received, and batches run (each waits for one more byte). */
-  private doneBytes = 0;
+  /** Batches run (each waits for one more "batch done" byte). */
   private batches = 0;
   private notify: (() => void) | null = null;
+  private readonly launched: Launched;
+  private readonly channels: ResidentChannels | null;
 
-  private constructor(
-    private readonly child: ChildProcess,
-    private readonly qmp: Writable | null,
-  ) {}
-
-  static start(options: StartOptions): QemuProcess {
-    const args = [...qemuArguments(options.kernel), ...(options.resident ? RESIDENT_ARGUMENTS : [])];
+  private constructor(options: StartOptions) {
+    this.channels = options.resident ? new ResidentChannels(() => this.notify?.()) : null;
+    const args = [...qemuArguments(options.kernel, options.ram), ...(this.channels?.arguments ?? [])];
     const timeout = findTimeout();
     const setpriv = findSetpriv();
     const backstop = Math.ceil(options.lifetimeMs / 1000) + BACKSTOP_SECONDS;
-    // Each process of the chain dies with its parent: coreutils' timeout with the driver's thread, QEMU with
-    // timeout. Nothing outlives the driver, even a worker thread that was terminated with QEMU waiting.
+    // Each process of the chain dies with its parent: coreutils' timeout with the launcher, QEMU with timeout,
+    // and the launcher with the driver's thread. Nothing outlives the driver, even a worker thread that was
+    // terminated with QEMU waiting.
     const dying = (command: string[]): string[] => (setpriv === null ? command : [setpriv, '--pdeathsig', 'KILL', ...command]);
     const qemu = dying([options.qemu, ...args]);
     const [command, ...argv] = timeout === null ? qemu : dying([timeout, '--foreground', '-s', 'KILL', `${backstop}s`, ...qemu]);
-    const stdio = options.resident ? ['ignore', 'ignore', 'pipe', options.ram.fd, 'pipe', 'pipe'] : ['ignore', 'ignore', 'pipe', options.ram.fd];
-    // A process group of its own, so that killing it kills QEMU and coreutils' timeout together.
-    const child = spawn(command as string, argv, { detached: true, stdio: stdio as ('pipe' | 'ignore' | number)[] });
-    track(child);
-    const channels = child.stdio as unknown as (Readable & Writable)[];
-    const qmp = options.resident ? (channels[4] as Writable) : null;
-    const started = new QemuProcess(child, qmp);
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (chunk: string) => {
-      started.stderr = (started.stderr + chunk).slice(-4000);
+    this.launched = launcher().launch(command as string, argv, {
+      stderr: (text) => {
+        this.stderr = (this.stderr + text).slice(-4000);
+      },
+      ended: (how, error) => {
+        if (error !== undefined) this.stderr += `\n${error}`;
+        this.finish(how);
+      },
     });
-    if (options.resident) {
-      (channels[4] as Readable).resume(); // QMP's greeting and replies: nothing to read in them
-      (channels[5] as Readable).on('data', (bytes: Buffer) => {
-        started.doneBytes += bytes.length;
-        started.notify?.();
-      });
-      qmp?.on('error', () => {}); // QEMU gone: its exit says why
-      qmp?.write('{"execute":"qmp_capabilities"}\n');
-    }
-    child.once('error', (error) => {
-      started.stderr += `\n${error.message}`;
-      started.finish({ status: null, signal: null });
-    });
-    child.once('close', (status, signal) => started.finish({ status, signal }));
-    return started;
+    track(this.launched);
+  }
+
+  static start(options: StartOptions): QemuProcess {
+    return new QemuProcess(options);
   }
 
   private finish(ended: Ended): void {
     this.ended ??= ended;
+    untrack(this.launched);
+    this.channels?.close();
     this.notify?.();
   }
 
@@ -151,16 +134,16 @@ export class QemuProcess {
   runBatch(timeoutMs: number): Promise<BootOutcome> {
     const started = Date.now();
     this.batches++;
-    if (this.batches > 1 && this.ended === null) this.qmp?.write('{"execute":"inject-nmi"}\n');
+    if (this.batches > 1 && this.ended === null) this.channels?.send('{"execute":"inject-nmi"}\n');
     this.hold(true);
     return new Promise((resolve) => {
       let timedOut = false;
       const timer = setTimeout(() => {
         timedOut = true;
-        killGroup(this.child);
+        this.launched.kill();
       }, timeoutMs);
       const check = (): void => {
-        const waiting = this.ended === null && this.doneBytes >= this.batches;
+        const waiting = this.ended === null && this.channels !== null && this.channels.doneBytes >= this.batches;
         if (!waiting && this.ended === null) return;
         clearTimeout(timer);
         this.notify = null;
@@ -181,12 +164,12 @@ export class QemuProcess {
 
   /** A waiting QEMU keeps no event loop alive: the driver may be done with it. */
   private hold(busy: boolean): void {
-    const handles = [this.child, ...this.child.stdio] as ({ ref?: () => void; unref?: () => void } | null)[];
-    for (const h of handles) busy ? h?.ref?.() : h?.unref?.();
+    this.launched.hold(busy);
+    this.channels?.hold(busy);
   }
 
   kill(): void {
-    killGroup(this.child);
+    this.launched.kill();
   }
 }
 

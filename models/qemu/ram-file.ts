@@ -1,8 +1,9 @@
 /**
  * The guest's RAM: a sparse file that QEMU maps (memory-backend-file, share=on), that the driver writes
- * before boot and reads after exit. The file is unlinked the moment it is opened: QEMU reaches it through
- * an inherited descriptor (/proc/self/fd/3), the driver through its own, so nothing is left behind whatever
- * happens to either process, interruption and SIGKILL included. Only the pages written cost memory.
+ * before boot and reads after exit. The file is unlinked the moment it is opened: QEMU opens it through the
+ * driver's descriptor (/proc/PID/fd/N, qemu-process.ts), which the driver keeps open while QEMU may run, so
+ * nothing is left behind whatever happens to either process, interruption and SIGKILL included. Only the
+ * pages written cost memory.
  */
 import { randomUUID } from 'node:crypto';
 import { close, closeSync, existsSync, ftruncateSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
