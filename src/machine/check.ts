@@ -103,11 +103,13 @@ function memoryMatches(s: SpecState, actual: ReadonlyMap<number, bigint>): boole
 }
 
 /**
- * memoryMatches on the machine's list of words as it is, without building a map: only when the addresses
- * are strictly ascending (each once, as the contract asks). Null when they are not: then the map decides
- * (a later word at the same address replaces an earlier one).
+ * The words where the final memory cannot be the state's, in address order, read from the machine's list
+ * as it is, without building a map: only when the addresses are strictly ascending (each once, as the
+ * contract asks) and every non-zero word of the state's is listed. Null otherwise: then the map decides (a
+ * later word at the same address replaces an earlier one; a word left out is a zero).
  */
-function listedMemoryMatches(s: SpecState, listed: readonly MemoryWord[]): boolean | null {
+function listedDifferences(s: SpecState, listed: readonly MemoryWord[]): MemoryDifference[] | null {
+  const diffs: MemoryDifference[] = [];
   let previous = -1;
   let nonZeroSeen = 0;
   // Words in address order come frame by frame: each frame is looked up once.
@@ -124,9 +126,11 @@ function listedMemoryMatches(s: SpecState, listed: readonly MemoryWord[]): boole
     const expected = frame?.get(w.pa) ?? 0n;
     const got = bigIntFromHex(w.value);
     if (expected !== 0n) nonZeroSeen++;
-    if (got !== expected && !wordMatches(expected, got, s.maySet.get(w.pa) ?? 0n)) return false;
+    if (got === expected) continue;
+    const uncertain = s.maySet.get(w.pa) ?? 0n;
+    if (!wordMatches(expected, got, uncertain)) diffs.push(memoryDifference(w.pa, expected, got, uncertain));
   }
-  return nonZeroSeen === s.memory.size;
+  return nonZeroSeen === s.memory.size ? diffs : null;
 }
 
 /**
@@ -150,10 +154,14 @@ function eachDifference(s: SpecState, actual: ReadonlyMap<number, bigint>, visit
   for (const pa of s.memory.addresses()) if (!actual.has(pa) && differs(pa, s.memory.readWord(pa), 0n)) return;
 }
 
+function memoryDifference(pa: number, expected: bigint, got: bigint, uncertain: bigint): MemoryDifference {
+  return { pa, expected: hexFromBigInt(expected), observed: hexFromBigInt(got), uncertain: hexFromBigInt(uncertain) };
+}
+
 function memoryDifferences(s: SpecState, actual: ReadonlyMap<number, bigint>): MemoryDifference[] {
   const diffs: MemoryDifference[] = [];
   eachDifference(s, actual, (pa, expected, got, uncertain) => {
-    diffs.push({ pa, expected: hexFromBigInt(expected), observed: hexFromBigInt(got), uncertain: hexFromBigInt(uncertain) });
+    diffs.push(memoryDifference(pa, expected, got, uncertain));
     return true;
   });
   return diffs.sort((a, b) => a.pa - b.pa);
@@ -278,6 +286,16 @@ function concreteCount(states: readonly SpecState[]): number {
   return n;
 }
 
+/**
+ * The differences from the state closest to the final memory, or null when one state matches, through a
+ * map of the machine's words; `checkFirst`: the first state was not compared with the list as it is.
+ */
+function finalDifferences(finals: readonly SpecState[], listed: readonly MemoryWord[], checkFirst: boolean): MemoryDifference[] | null {
+  const actual = finalWords(listed);
+  if (checkFirst && finals.length > 0 && memoryMatches(finals[0] as SpecState, actual)) return null;
+  return closestDifferences(finals, actual);
+}
+
 /** Compares a machine's result with the specification, step by step, then the final memory. */
 export function compare(trace: Trace, result: MachineResult): { divergence: Divergence | null; tags: OutcomeTags[]; inconclusive: boolean } {
   let states: SpecState[] = [initialState(trace)];
@@ -317,11 +335,10 @@ export function compare(trace: Trace, result: MachineResult): { divergence: Dive
   const finals = everyConcreteState(states);
   // The usual case first: the first state matches, found without counting or sorting anything.
   const first = finals[0];
-  const listedMatch = first === undefined ? false : listedMemoryMatches(first, result.memory);
-  if (listedMatch === true) return { divergence: null, tags, inconclusive: false };
-  const actual = finalWords(result.memory);
-  if (listedMatch === null && memoryMatches(first as SpecState, actual)) return { divergence: null, tags, inconclusive: false };
-  const diffs = closestDifferences(finals, actual);
+  const listed = first === undefined ? null : listedDifferences(first, result.memory);
+  if (listed !== null && listed.length === 0) return { divergence: null, tags, inconclusive: false };
+  // Several states, or a list out of order or without some word: through a map, the closest state.
+  const diffs = listed !== null && finals.length === 1 ? listed : finalDifferences(finals, result.memory, listed === null);
   if (diffs === null) return { divergence: null, tags, inconclusive: false };
   if (bounded) return { divergence: null, tags, inconclusive: true };
   return {
