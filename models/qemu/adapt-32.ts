@@ -37,9 +37,9 @@ import { type Window, WINDOWS } from './guest-window.ts';
 import { EditableSteps, Image } from './map-window.ts';
 import { mappedWindow32 } from './mapped-window-32.ts';
 import { pagingBeforeEachStep } from './paging-timeline.ts';
-import { ascending, directEnds, regionUse, relocateWith } from './relocate-trace.ts';
+import { directEnds, regionUse, relocateWith } from './relocate-trace.ts';
 import { Relocation } from './relocation.ts';
-import { TraceWords } from './trace-words.ts';
+import { ascending, TraceWords } from './trace-words.ts';
 
 const FOUR_GIB = 2 ** 32;
 const PAE = 1 << CR4.PAE_BIT;
@@ -106,7 +106,7 @@ function preferTables(words: TraceWords, closure: Closure32): (unit: number, tar
     });
 }
 
-function relocate32(trace: Trace, closure: Closure32, relocation: Relocation, paging: readonly boolean[], counts: AdaptationCounts): Trace {
+function relocate32(trace: Trace, words: TraceWords, closure: Closure32, relocation: Relocation, paging: readonly boolean[], counts: AdaptationCounts): Trace {
   const m = trace.maxPhyAddr;
   const at = (pa: number): number => relocation.address(pa);
   const entry = (pa: number, v: number): number => {
@@ -129,7 +129,7 @@ function relocate32(trace: Trace, closure: Closure32, relocation: Relocation, pa
     return hexFromBigInt(after);
   };
   const cr3 = (v: number): number => (at((v & PAGING32.CR3_DIRECTORY_MASK) >>> 0) + (v & ~PAGING32.CR3_DIRECTORY_MASK)) >>> 0;
-  return relocateWith(trace, relocation, paging, counts, {
+  return relocateWith(trace, words, relocation, paging, counts, {
     value,
     cr3,
     entryWords: ascending([...closure.entries.keys()].map(wordOf)),
@@ -168,6 +168,6 @@ export function adaptPaging32(input: Trace, counts: AdaptationCounts): Trace {
   const window = existing ?? chooseWindow32(trace, words, closure, paging);
   const { regions, low, congruent, prefer } = usedRegions32(trace, words, closure, paging);
   const relocation = Relocation.plan({ regions, low, pinned: new Set(), granule: 2, congruent, prefer });
-  trace = relocate32(trace, closure, relocation, paging, counts);
+  trace = relocate32(trace, words, closure, relocation, paging, counts);
   return mapWindow32(trace, window, pagingBeforeEachStep(trace), counts);
 }

@@ -69,7 +69,7 @@ function adaptOnce(input: Trace): Adaptation {
   counts.add('window-directory-lowered', lowered.length);
   // An adapted trace's window holds its own directory page: it stays. A fresh trace's window is the guest's.
   const relocation = Relocation.plan({ regions, low, pinned: new Set(existing === null ? [] : [regionOf(window.base)]) });
-  trace = relocateTrace(trace, closure, relocation, paging, counts);
+  trace = relocateTrace(trace, words, closure, relocation, paging, counts);
   trace = mapWindow(trace, window, pagingBeforeEachStep(trace), counts);
   if (counts.empty) return { trace: input, adaptations: {} };
   return { trace, adaptations: counts.toRecord() };

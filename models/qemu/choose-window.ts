@@ -13,7 +13,7 @@ import { isPaging32 } from './closure-32.ts';
 import { type Window, WINDOWS, slotRegion, windowEntryAddress } from './guest-window.ts';
 import type { PagingClosure } from './paging-closure.ts';
 import { isPresent, pdpteUsable } from './entry-bits.ts';
-import type { TraceWords } from './trace-words.ts';
+import { pageOf, type TraceWords } from './trace-words.ts';
 
 /** Each window's marker (its PDE, as an image word writes it) by the index of the entry that holds it. */
 const MARKERS: readonly { readonly order: number; readonly pde: string }[][] = (() => {
@@ -29,7 +29,7 @@ export function mappedWindow(trace: Trace): Window | null {
   const markers = MARKERS;
   let first = WINDOWS.length;
   for (const word of trace.memory) {
-    const offset = word.pa % 4096;
+    const offset = word.pa - pageOf(word.pa);
     if (offset % 8 !== 0) continue;
     for (const c of markers[offset / 8] as (typeof markers)[number]) if (c.order < first && word.value === c.pde) first = c.order;
   }

@@ -14,7 +14,7 @@ import { QEMU_MAXPHYADDR } from './guest-abi.ts';
 import type { PagingClosure } from './paging-closure.ts';
 import { type Relocation, regionOf } from './relocation.ts';
 import { addressBits, addressValid, entryAddress, isPresent } from './entry-bits.ts';
-import { isSorted, lowerBound, type TraceWords } from './trace-words.ts';
+import { ascending, lowerBound, lowerBoundOf, type TraceWords } from './trace-words.ts';
 
 /** Regions a trace uses, and those that must stay below 3 GiB. */
 export function usedRegions(trace: Trace, words: TraceWords, closure: PagingClosure, paging: readonly boolean[]): { regions: Set<number>; low: Set<number> } {
@@ -60,6 +60,7 @@ export function relocateEntry(value: bigint, maxPhyAddr: number, relocation: Rel
 
 export function relocateTrace(
   trace: Trace,
+  words: TraceWords,
   closure: PagingClosure,
   relocation: Relocation,
   paging: readonly boolean[],
@@ -74,7 +75,7 @@ export function relocateTrace(
     return after === before ? hex : hexFromBigInt(after);
   };
   const cr3 = (v: number): number => (relocation.address((v & PAE_CR3_PDPT_MASK) >>> 0) + (v & ~PAE_CR3_PDPT_MASK)) >>> 0;
-  return relocateWith(trace, relocation, paging, counts, { value, cr3, entryWords: ascending(closure.entries.keys()) });
+  return relocateWith(trace, words, relocation, paging, counts, { value, cr3, entryWords: ascending(closure.entries.keys()) });
 }
 
 /** How one paging mode rewrites what relocation moves: image words and physical writes, and CR3 values. */
@@ -89,13 +90,9 @@ export interface Rewrite {
   readonly entryWords: readonly number[];
 }
 
-/** Addresses in ascending order, without duplicates. */
-export function ascending(addresses: Iterable<number>): number[] {
-  return [...new Set(addresses)].sort((a, b) => a - b);
-}
 
 /** Moves a trace by a relocation: words, physical writes, CR3 values and paging-off accesses. */
-export function relocateWith(trace: Trace, relocation: Relocation, paging: readonly boolean[], counts: AdaptationCounts, rewrite: Rewrite): Trace {
+export function relocateWith(trace: Trace, words: TraceWords, relocation: Relocation, paging: readonly boolean[], counts: AdaptationCounts, rewrite: Rewrite): Trace {
   const steps: Step[] = [];
   trace.steps.forEach((s, i) => {
     if (s.op === 'write-phys') steps.push({ ...s, pa: relocation.address(s.pa), value: rewrite.value(s.pa, s.value) });
@@ -115,26 +112,26 @@ export function relocateWith(trace: Trace, relocation: Relocation, paging: reado
     ...trace,
     maxPhyAddr: QEMU_MAXPHYADDR,
     registers: { ...trace.registers, cr3: rewrite.cr3(trace.registers.cr3) },
-    memory: relocation.moved.size === 0 && rewrite.entryWords.length === 0 ? trace.memory : relocateMemory(trace.memory, relocation, rewrite),
+    memory: relocation.moved.size === 0 && rewrite.entryWords.length === 0 ? trace.memory : relocateMemory(words.image, relocation, rewrite),
     steps,
   };
 }
 
 /**
- * The image's words at their new places, sorted by address. A region moves whole, so the words of one
- * region keep their order: a sorted image is moved run by run and the runs sorted by where they land.
+ * The image's words at their new places, sorted by address (words at one address in image order). A
+ * region moves whole, so the words of one region keep their order: the image, sorted, is moved run by run
+ * and the runs sorted by where they land.
  */
-function relocateMemory(memory: readonly MemoryWord[], relocation: Relocation, rewrite: Rewrite): MemoryWord[] {
+function relocateMemory(sorted: readonly MemoryWord[], relocation: Relocation, rewrite: Rewrite): MemoryWord[] {
   const moved = (w: MemoryWord, to: number): MemoryWord => ({ pa: to, value: rewrite.value(w.pa, w.value) });
-  if (!isSorted(memory)) return memory.map((w) => moved(w, relocation.address(w.pa))).sort((a, b) => a.pa - b.pa);
   const entries = rewrite.entryWords;
   const out: MemoryWord[] = [];
-  for (const run of regionRuns(memory, relocation).sort((a, b) => a.target - b.target)) {
+  for (const run of regionRuns(sorted, relocation).sort((a, b) => a.target - b.target)) {
     const shift = (run.target - run.region) * PAGE_2M;
     // The run's words and the entry words are both ascending: one walks along the other.
-    let e = lowerBoundOf(entries, (memory[run.from] as MemoryWord).pa);
+    let e = lowerBoundOf(entries, (sorted[run.from] as MemoryWord).pa);
     for (let k = run.from; k < run.to; k++) {
-      const w = memory[k] as MemoryWord;
+      const w = sorted[k] as MemoryWord;
       while (e < entries.length && (entries[e] as number) < w.pa) e++;
       if (entries[e] === w.pa) out.push(moved(w, w.pa + shift));
       // A word that neither moves nor changes is the image's own (words are immutable): no copy of it.
@@ -142,18 +139,6 @@ function relocateMemory(memory: readonly MemoryWord[], relocation: Relocation, r
     }
   }
   return out;
-}
-
-/** The index of the first address at or above `pa` in an ascending list. */
-function lowerBoundOf(sorted: readonly number[], pa: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] as number) < pa) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** The words of one 2 MiB region of a sorted image (indices from..to-1), and the region it moves to. */

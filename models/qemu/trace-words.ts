@@ -22,65 +22,39 @@ export function isZeroHex(h: Hex64): boolean {
 
 export class TraceWords {
   /** The image words in address order (a stable sort of the image when it is not in order already). */
-  private readonly image: readonly MemoryWord[];
+  readonly image: readonly MemoryWord[];
   /** The values physical writes give each location, in step order. */
   private readonly writes = new Map<number, Hex64[]>();
   /** valuesAt's answers, parsed and without duplicates, for the locations read so far. */
   private readonly parsed = new Map<number, readonly bigint[]>();
-  /** The locations of each page (4 KiB base) that hold a nonzero value at some time, ascending. */
-  private readonly byPage = new Map<number, number[]>();
-  /** Pages holding a nonzero word at some time, or written to. */
-  readonly pages = new Set<number>();
+  /** The locations physical writes give a nonzero value, by page (4 KiB base). */
+  private readonly nonzeroWrites = new Map<number, number[]>();
+  /** Pages holding a nonzero word at some time, or written to, ascending. */
+  readonly pages: readonly number[];
 
   constructor(trace: Trace) {
-    const memory = trace.memory;
-    const inOrder = isSorted(memory);
-    this.image = inOrder ? memory : [...memory].sort((a, b) => a.pa - b.pa);
-    // Pages in the order the image names them first (then the writes'): callers iterate this set.
-    let lastPage = -1;
-    let lastPa = -1;
-    let slots: number[] = [];
-    for (const w of memory) {
-      if (isZeroHex(w.value)) continue;
-      const page = pageOf(w.pa);
-      if (page !== lastPage) {
-        this.pages.add(page);
-        if (inOrder) this.byPage.set(page, (slots = []));
-      }
-      lastPage = page;
-      if (inOrder && w.pa !== lastPa) slots.push(w.pa);
-      lastPa = w.pa;
+    // One pass finds the pages of a sorted image (every generated one) and whether it is sorted.
+    let image = trace.memory;
+    let pages = imagePages(image);
+    if (pages === null) {
+      image = [...image].sort((a, b) => a.pa - b.pa);
+      pages = imagePages(image) as number[];
     }
-    let previous = -1;
-    if (!inOrder) for (const w of this.image) if (w.pa !== previous && !isZeroHex(w.value)) previous = this.populate(w.pa, false);
-    const touched = new Set<number>();
+    this.image = image;
+    const writtenPages: number[] = [];
     for (const s of trace.steps) {
       if (s.op !== 'write-phys') continue;
-      this.written.add(s.pa);
-      this.pages.add(pageOf(s.pa));
       const list = this.writes.get(s.pa);
       if (list === undefined) this.writes.set(s.pa, [s.value]);
       else list.push(s.value);
-      if (!isZeroHex(s.value)) {
-        this.pages.add(pageOf(s.pa));
-        touched.add(this.populate(s.pa, true));
-      }
+      const page = pageOf(s.pa);
+      if (!includes(pages, page)) writtenPages.push(page);
+      if (isZeroHex(s.value)) continue;
+      const slots = this.nonzeroWrites.get(page);
+      if (slots === undefined) this.nonzeroWrites.set(page, [s.pa]);
+      else slots.push(s.pa);
     }
-    for (const pa of touched) {
-      const list = this.byPage.get(pageOf(pa)) as number[];
-      this.byPage.set(pageOf(pa), [...new Set(list)].sort((a, b) => a - b));
-    }
-  }
-
-  private readonly written = new Set<number>();
-
-  /** Records a nonzero location; returns it. The image's come in order; a write's are sorted after. */
-  private populate(pa: number, write: boolean): number {
-    const page = pageOf(pa);
-    const slots = this.byPage.get(page);
-    if (slots === undefined) this.byPage.set(page, [pa]);
-    else if (write || slots[slots.length - 1] !== pa) slots.push(pa);
-    return pa;
+    this.pages = writtenPages.length === 0 ? pages : ascending([...pages, ...writtenPages]);
   }
 
   /** The image value (0 when absent) and every value written later, without duplicates. */
@@ -101,9 +75,16 @@ export class TraceWords {
     return values;
   }
 
-  /** The locations of a page that are nonzero at some time. */
+  /** The locations of a page that are nonzero at some time, ascending. */
   populated(page: number): readonly number[] {
-    return this.byPage.get(page) ?? [];
+    const slots: number[] = [];
+    const end = lowerBound(this.image, page + PAGE_4K);
+    for (let k = lowerBound(this.image, page); k < end; k++) {
+      const w = this.image[k] as MemoryWord;
+      if (w.pa !== slots[slots.length - 1] && !isZeroHex(w.value)) slots.push(w.pa);
+    }
+    const written = this.nonzeroWrites.get(page);
+    return written === undefined ? slots : ascending([...slots, ...written]);
   }
 
   /** Whether the location is nonzero at some time. */
@@ -111,15 +92,42 @@ export class TraceWords {
     return this.valuesAt(pa).some((v) => v !== 0n);
   }
 
-  /** Whether a physical write targets the location. */
-  isWritten(pa: number): boolean {
-    return this.written.has(pa);
-  }
 }
 
-export function isSorted(memory: readonly MemoryWord[]): boolean {
-  for (let k = 1; k < memory.length; k++) if ((memory[k] as MemoryWord).pa < (memory[k - 1] as MemoryWord).pa) return false;
-  return true;
+/** The pages of an image's nonzero words, ascending; null when the image is not sorted by address. */
+function imagePages(image: readonly MemoryWord[]): number[] | null {
+  const pages: number[] = [];
+  let previous = -1;
+  for (const w of image) {
+    if (w.pa < previous) return null;
+    previous = w.pa;
+    if (isZeroHex(w.value)) continue;
+    const page = pageOf(w.pa);
+    if (page !== pages[pages.length - 1]) pages.push(page);
+  }
+  return pages;
+}
+
+/** Addresses in ascending order, without duplicates. */
+export function ascending(addresses: Iterable<number>): number[] {
+  return [...new Set(addresses)].sort((a, b) => a - b);
+}
+
+/** The index of the first address at or above `pa` in an ascending list. */
+export function lowerBoundOf(sorted: readonly number[], pa: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) < pa) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Whether an ascending list holds `pa`. */
+function includes(sorted: readonly number[], pa: number): boolean {
+  return sorted[lowerBoundOf(sorted, pa)] === pa;
 }
 
 /** The index of the first word at or above `pa` in a sorted image (from index `from` on). */
@@ -135,5 +143,6 @@ export function lowerBound(memory: readonly MemoryWord[], pa: number, from = 0):
 }
 
 export function pageOf(pa: number): number {
-  return pa - (pa % PAGE_4K);
+  // Division, not %: physical addresses above 2^31 are doubles, and % on doubles is a slow library call.
+  return Math.floor(pa / PAGE_4K) * PAGE_4K;
 }
