@@ -201,6 +201,9 @@ export interface TraceReadout {
   readonly words: Uint32Array;
 }
 
+/** The kind of result record k of a trace (RESULT_KIND), without reading the rest of it. */
+export const resultKind = (results: Uint32Array, k: number): number => (results[k * RESULT_WORDS + RESULT.STATUS / 4] as number) & 0xff;
+
 /** Result record k of a trace. */
 export function resultAt(results: Uint32Array, k: number): RawResult {
   const at = k * RESULT_WORDS;
