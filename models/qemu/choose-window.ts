@@ -53,19 +53,26 @@ const FOUR_GIB = 2 ** 32;
 
 /** The page directories that hold the window's PDE: those some PDPTE at the window's index points to. */
 export function windowDirectories(w: Window, closure: PagingClosure): number[] {
-  return [...closure.directories].filter(([, reaching]) => reaching.has(w.quarter)).map(([pd]) => pd);
+  const directories: number[] = [];
+  for (const [pd, reaching] of closure.directories) if (reaching.has(w.quarter)) directories.push(pd);
+  return directories;
 }
 
-/** The first and last linear 2 MiB regions of every access made with paging on. */
-function pagedAccessRegions(trace: Trace, paging: readonly boolean[]): Int32Array {
-  const ends: number[] = [];
+/** How many accesses made with paging on touch each linear 2 MiB region (of the 2048 below 4 GiB). */
+function pagedAccessesByRegion(trace: Trace, paging: readonly boolean[]): Uint32Array {
+  const touching = new Uint32Array(FOUR_GIB / PAGE_2M);
+  const touch = (region: number): void => {
+    touching[region] = (touching[region] ?? 0) + 1;
+  };
   trace.steps.forEach((s, i) => {
-    if (isAccessStep(s) && paging[i] === true) ends.push(firstRegion(s), lastRegion(s));
+    if (!isAccessStep(s) || paging[i] !== true) return;
+    touch(firstRegion(s));
+    if (lastRegion(s) !== firstRegion(s)) touch(lastRegion(s));
   });
-  return Int32Array.from(ends);
+  return touching;
 }
 
-function cost(w: Window, words: TraceWords, closure: PagingClosure, accesses: Int32Array): Cost {
+function cost(w: Window, words: TraceWords, closure: PagingClosure, touching: Uint32Array): Cost {
   let evictions = 0;
   let lowered = 0;
   const quarters = new Set<number>([w.quarter]);
@@ -74,9 +81,11 @@ function cost(w: Window, words: TraceWords, closure: PagingClosure, accesses: In
     if (pd >= FOUR_GIB) lowered++;
     for (const q of closure.directories.get(pd) ?? []) quarters.add(q);
   }
-  const slots = [...quarters].map((q) => slotRegion(w, q));
+  // An access touches its first and last regions, the same, next to each other, or 2047 and 0 when it
+  // wraps; the window's slots are 512 regions apart: no access touches two, so the accesses lost are
+  // the sum over the slots.
   let lost = 0;
-  for (let k = 0; k < accesses.length; k += 2) if (slots.includes(accesses[k] as number) || slots.includes(accesses[k + 1] as number)) lost++;
+  for (const q of quarters) lost += touching[slotRegion(w, q)] as number;
   for (const base of closure.pdpts) {
     const pa = base + 8 * w.quarter;
     if (words.valuesAt(pa).some((v) => isPresent(v) && !pdpteUsable(v))) lost++;
@@ -91,8 +100,8 @@ function better(a: Cost, b: Cost): boolean {
 }
 
 export function chooseWindow(trace: Trace, words: TraceWords, closure: PagingClosure, paging: readonly boolean[]): Window {
-  const accesses = pagedAccessRegions(trace, paging);
-  const costs = WINDOWS.map((w) => cost(w, words, closure, accesses));
+  const touching = pagedAccessesByRegion(trace, paging);
+  const costs = WINDOWS.map((w) => cost(w, words, closure, touching));
   const best = costs.reduce((a, b) => (better(b, a) ? b : a));
   return best.window;
 }

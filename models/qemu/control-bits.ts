@@ -13,15 +13,14 @@ const CR4_KEPT = ((1 << CR4.PSE_BIT) | (1 << CR4.PAE_BIT) | (1 << CR4.PGE_BIT)) 
 const EFER_KEPT = (1 << EFER.NXE_BIT) >>> 0;
 
 export function normalizeControlBits(trace: Trace, counts: AdaptationCounts): Trace {
-  let cleared = 0;
-  const keep = (value: number, kept: number): number => {
-    const next = (value & kept) >>> 0;
-    if (next !== value >>> 0) cleared++;
-    return next;
-  };
-  const registers = { ...trace.registers, cr4: keep(trace.registers.cr4, CR4_KEPT), efer: keep(trace.registers.efer, EFER_KEPT) };
-  const steps = trace.steps.map((s): Step => (s.op === 'mov-cr4' ? { ...s, value: keep(s.value, CR4_KEPT) } : s));
+  const clears = (value: number, kept: number): boolean => (value & kept) >>> 0 !== value >>> 0;
+  const { cr4, efer } = trace.registers;
+  let cleared = (clears(cr4, CR4_KEPT) ? 1 : 0) + (clears(efer, EFER_KEPT) ? 1 : 0);
+  for (const s of trace.steps) if (s.op === 'mov-cr4' && clears(s.value, CR4_KEPT)) cleared++;
+  // Most traces set no other bit: they are kept as they are, without a copy of their steps.
   if (cleared === 0) return trace;
+  const registers = { ...trace.registers, cr4: (cr4 & CR4_KEPT) >>> 0, efer: (efer & EFER_KEPT) >>> 0 };
+  const steps = trace.steps.map((s): Step => (s.op === 'mov-cr4' ? { ...s, value: (s.value & CR4_KEPT) >>> 0 } : s));
   counts.add('control-bits-cleared', cleared);
   return { ...trace, registers, steps };
 }

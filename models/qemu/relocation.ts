@@ -77,13 +77,12 @@ export class Relocation {
 
   static plan(request: RelocationRequest): Relocation {
     const g = request.granule ?? 1;
-    const regionsOf = (unit: number): number[] => Array.from({ length: g }, (_, k) => unit * g + k);
     const unitOf = (region: number): number => Math.floor(region / g);
     const units = new Set([...request.regions].map(unitOf));
     const low = new Set([...request.low].map(unitOf));
     const pinned = new Set([...request.pinned].map(unitOf));
-    const used = (unit: number): boolean => regionsOf(unit).some((r) => request.regions.has(r));
-    const usable = (unit: number, isLow: boolean): boolean => regionsOf(unit).every((r) => isUsableRegion(r, isLow));
+    const used = (unit: number): boolean => someRegion(unit, g, (r) => request.regions.has(r));
+    const usable = (unit: number, isLow: boolean): boolean => !someRegion(unit, g, (r) => !isUsableRegion(r, isLow));
     const congruent = request.congruent ?? new Map<number, number>();
     const taken = new Set<number>();
     const toMove: number[] = [];
@@ -108,9 +107,15 @@ export class Relocation {
       moves.set(u, target);
     }
     const regionMoves = new Map<number, number>();
-    for (const [from, to] of moves) regionsOf(from).forEach((r, k) => regionMoves.set(r, to * g + k));
+    for (const [from, to] of moves) for (let k = 0; k < g; k++) regionMoves.set(from * g + k, to * g + k);
     return new Relocation(regionMoves);
   }
+}
+
+/** Whether `test` holds for some region of the unit `unit` of `g` regions. */
+function someRegion(unit: number, g: number, test: (region: number) => boolean): boolean {
+  for (let k = 0; k < g; k++) if (test(unit * g + k)) return true;
+  return false;
 }
 
 /** A free unit with the address bits 31..0 of `low32`, preferring the lowest. */
