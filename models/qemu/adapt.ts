@@ -19,6 +19,7 @@ import { chooseWindow, mappedWindow, windowDirectories } from './choose-window.t
 import { normalizeControlBits } from './control-bits.ts';
 import { GUEST_LAYOUT } from './guest-abi.ts';
 import { mapWindow } from './map-window.ts';
+import { pagedAccessCounts } from './paged-accesses.ts';
 import { pagingClosure } from './paging-closure.ts';
 import { pagingBeforeEachStep } from './paging-timeline.ts';
 import { relocateTrace, usedRegions } from './relocate-trace.ts';
@@ -61,7 +62,8 @@ function adaptOnce(input: Trace): Adaptation {
   const ignore = existing === null ? null : { base: existing.base, bytes: GUEST_LAYOUT.WINDOW_BYTES };
   const closure = pagingClosure(trace, words, { maxPhyAddr: trace.maxPhyAddr, ignore });
   const paging = pagingBeforeEachStep(trace);
-  const window = existing ?? chooseWindow(trace, words, closure, paging);
+  const touching = pagedAccessCounts(trace, paging);
+  const window = existing ?? chooseWindow(words, closure, touching);
   const { regions, low } = usedRegions(trace, words, closure, paging);
   // The directories that map the window must be where QEMU 7.2 can read them: below 4 GiB.
   const lowered = windowDirectories(window, closure).filter((pd) => pd >= 2 ** 32);
@@ -70,7 +72,7 @@ function adaptOnce(input: Trace): Adaptation {
   // An adapted trace's window holds its own directory page: it stays. A fresh trace's window is the guest's.
   const relocation = Relocation.plan({ regions, low, pinned: new Set(existing === null ? [] : [regionOf(window.base)]) });
   trace = relocateTrace(trace, words, closure, relocation, paging, counts);
-  trace = mapWindow(trace, window, pagingBeforeEachStep(trace), counts);
+  trace = mapWindow(trace, window, touching, counts);
   if (counts.empty) return { trace: input, adaptations: {} };
   return { trace, adaptations: counts.toRecord() };
 }

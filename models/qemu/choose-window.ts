@@ -6,11 +6,11 @@
  * directories have to move); then the fewest dropped steps and replaced PDPTEs. A pure function of the
  * trace, so a trace adapts the same way in any batch, worker or shard.
  */
-import { PAGE_2M } from '../../src/arch/entry-layout.ts';
-import { type AccessStep, isAccessStep, type Trace } from '../../src/machine/trace.ts';
+import type { Trace } from '../../src/machine/trace.ts';
 import { mappedWindow32 } from './mapped-window-32.ts';
 import { isPaging32 } from './closure-32.ts';
 import { type Window, WINDOWS, slotRegion, windowEntryAddress } from './guest-window.ts';
+import type { PagedAccessCounts } from './paged-accesses.ts';
 import type { PagingClosure } from './paging-closure.ts';
 import { isPresent, pdpteUsable } from './entry-bits.ts';
 import { pageOf, type TraceWords } from './trace-words.ts';
@@ -36,10 +36,6 @@ export function mappedWindow(trace: Trace): Window | null {
   return WINDOWS[first] ?? null;
 }
 
-/** The linear 2 MiB regions of an access's first and last bytes (the same region for most accesses). */
-export const firstRegion = (s: AccessStep): number => Math.floor(s.va / PAGE_2M);
-export const lastRegion = (s: AccessStep): number => Math.floor(((s.va + s.size - 1) >>> 0) / PAGE_2M);
-
 interface Cost {
   readonly window: Window;
   /** Page-directory words of the trace in the window's slot: mappings that would be evicted. */
@@ -58,21 +54,7 @@ export function windowDirectories(w: Window, closure: PagingClosure): number[] {
   return directories;
 }
 
-/** How many accesses made with paging on touch each linear 2 MiB region (of the 2048 below 4 GiB). */
-function pagedAccessesByRegion(trace: Trace, paging: readonly boolean[]): Uint32Array {
-  const touching = new Uint32Array(FOUR_GIB / PAGE_2M);
-  const touch = (region: number): void => {
-    touching[region] = (touching[region] ?? 0) + 1;
-  };
-  trace.steps.forEach((s, i) => {
-    if (!isAccessStep(s) || paging[i] !== true) return;
-    touch(firstRegion(s));
-    if (lastRegion(s) !== firstRegion(s)) touch(lastRegion(s));
-  });
-  return touching;
-}
-
-function cost(w: Window, words: TraceWords, closure: PagingClosure, touching: Uint32Array): Cost {
+function cost(w: Window, words: TraceWords, closure: PagingClosure, touching: PagedAccessCounts): Cost {
   let evictions = 0;
   let lowered = 0;
   const quarters = new Set<number>([w.quarter]);
@@ -99,8 +81,7 @@ function better(a: Cost, b: Cost): boolean {
   return a.lost < b.lost;
 }
 
-export function chooseWindow(trace: Trace, words: TraceWords, closure: PagingClosure, paging: readonly boolean[]): Window {
-  const touching = pagedAccessesByRegion(trace, paging);
+export function chooseWindow(words: TraceWords, closure: PagingClosure, touching: PagedAccessCounts): Window {
   const costs = WINDOWS.map((w) => cost(w, words, closure, touching));
   const best = costs.reduce((a, b) => (better(b, a) ? b : a));
   return best.window;

@@ -12,10 +12,11 @@
 import { bigIntFromHex, hexFromBigInt } from '../../src/arch/word.ts';
 import { type AccessStep, isAccessStep, type MemoryWord, type Step, type Trace, type WritePhysStep } from '../../src/machine/trace.ts';
 import type { AdaptationCounts } from './adaptation-counts.ts';
-import { firstRegion, lastRegion } from './choose-window.ts';
+import { firstRegion, lastRegion, type PagedAccessCounts } from './paged-accesses.ts';
 import { QEMU_MAXPHYADDR } from './guest-abi.ts';
 import { slotRegion, type Window, windowEntryAddress } from './guest-window.ts';
 import { pdptBases } from './paging-closure.ts';
+import { pagingBeforeEachStep } from './paging-timeline.ts';
 import { entryAddress, isPresent, pdpteUsable } from './entry-bits.ts';
 import { lowerBound } from './trace-words.ts';
 
@@ -119,7 +120,8 @@ export class EditableSteps {
   }
 }
 
-export function mapWindow(trace: Trace, w: Window, paging: readonly boolean[], counts: AdaptationCounts): Trace {
+/** Maps the window into a relocated trace; `touching` counts the trace's accesses made with paging on. */
+export function mapWindow(trace: Trace, w: Window, touching: PagedAccessCounts, counts: AdaptationCounts): Trace {
   const image = new Image(trace.memory);
   const steps = new EditableSteps(trace.steps);
   const directories = new Set<number>();
@@ -156,11 +158,16 @@ export function mapWindow(trace: Trace, w: Window, paging: readonly boolean[], c
   if (changed) counts.add('window-mapped');
 
   const slots = reachableSlots(pdpts, image, steps, directories, w);
-  const reaches = (s: AccessStep): boolean => slots.has(firstRegion(s)) || slots.has(lastRegion(s));
-  const kept = steps.steps.filter((s, i) => !(isAccessStep(s) && paging[i] === true && reaches(s)));
+  const kept = [...slots].some((r) => (touching[r] ?? 0) > 0) ? withoutReaching(steps.steps, pagingBeforeEachStep(trace), slots) : steps.steps;
   counts.add('window-step-dropped', steps.steps.length - kept.length);
 
   return { ...trace, memory: image.words(), steps: kept };
+}
+
+/** The steps but the accesses made with paging on that touch one of the linear regions `slots`. */
+function withoutReaching(steps: readonly Step[], paging: readonly boolean[], slots: ReadonlySet<number>): Step[] {
+  const reaches = (s: AccessStep): boolean => slots.has(firstRegion(s)) || slots.has(lastRegion(s));
+  return steps.filter((s, i) => !(isAccessStep(s) && paging[i] === true && reaches(s)));
 }
 
 /** Linear 2 MiB regions whose translation may go through the window's PDE, in any root and at any time. */

@@ -93,15 +93,22 @@ export interface Rewrite {
 
 /** Moves a trace by a relocation: words, physical writes, CR3 values and paging-off accesses. */
 export function relocateWith(trace: Trace, words: TraceWords, relocation: Relocation, paging: readonly boolean[], counts: AdaptationCounts, rewrite: Rewrite): Trace {
+  // A step that does not change is kept as it is (steps are immutable): no copy of it.
   const steps: Step[] = [];
   trace.steps.forEach((s, i) => {
-    if (s.op === 'write-phys') steps.push({ ...s, pa: relocation.address(s.pa), value: rewrite.value(s.pa, s.value) });
-    else if (s.op === 'mov-cr3') steps.push({ ...s, value: rewrite.cr3(s.value) });
-    else if (isAccessStep(s) && paging[i] === false) {
+    if (s.op === 'write-phys') {
+      const pa = relocation.address(s.pa);
+      const value = rewrite.value(s.pa, s.value);
+      steps.push(pa === s.pa && value === s.value ? s : { ...s, pa, value });
+    } else if (s.op === 'mov-cr3') {
+      const value = rewrite.cr3(s.value);
+      steps.push(value === s.value ? s : { ...s, value });
+    } else if (isAccessStep(s) && paging[i] === false) {
       const moved = moveDirect(s.va, s.size, relocation);
       if (moved === null) counts.add('direct-access-dropped');
+      else if (moved === s.va) steps.push(s);
       else {
-        if (moved !== s.va) counts.add('direct-access-moved');
+        counts.add('direct-access-moved');
         steps.push({ ...s, va: moved });
       }
     } else steps.push(s);
