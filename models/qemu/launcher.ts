@@ -75,7 +75,10 @@ class Launcher {
     const launched = new Launched(events, (busy) => this.hold(busy ? 1 : -1));
     const id = this.nextId++;
     this.running.set(id, launched);
-    this.child.send({ id, command, args });
+    // A launcher that went away meanwhile: the process was never started, which is said like a failed start.
+    this.child.send({ id, command, args }, (error: Error | null) => {
+      if (error !== null) this.end(id, { status: null, signal: null }, error.message);
+    });
     return launched;
   }
 
@@ -113,9 +116,8 @@ class Launcher {
 let current: Launcher | null = null;
 
 /** The launcher of this thread, started on first use (and again if it died). */
-export function launcher(): Launcher {
+export function launcher(): Pick<Launcher, 'launch'> {
   if (current === null || !current.alive) current = new Launcher();
   return current;
 }
 
-export type { Launcher };
