@@ -3,7 +3,7 @@
  * the first divergence with an explanation (the walk the specification took, entry by entry, and what the
  * machine returned instead).
  */
-import { hexFromBigInt, type Hex64 } from '../arch/word.ts';
+import { hexFromBigInt, isHex64 } from '../arch/word.ts';
 import type { Outcome, OutcomeTags, WalkTrace } from '../spec/outcome.ts';
 import { concreteStates, mergeDataVariants, splitOn, variantsHold, variantWordsTouched } from '../spec/variant-states.ts';
 import { type SpecState, initialState, withoutMemos } from '../spec/state.ts';
@@ -12,10 +12,8 @@ import { formatStep, hexPhys } from './format.ts';
 import type { Divergence, MemoryDifference } from './divergence.ts';
 import type { Machine } from './machine.ts';
 import { describeObservation, type MachineResult, type Observation, observationsEqual } from './observation.ts';
-import type { MemoryWord, Step, Trace } from './trace.ts';
-import { bigIntFromHex, isHex64 } from '../arch/word.ts';
-import { PAGE_4K } from '../arch/entry-layout.ts';
-import type { FrameWords } from '../spec/frame-words.ts';
+import type { Step, Trace } from './trace.ts';
+import { finalMemoryDifferences } from './final-memory.ts';
 
 /**
  * Bound on the specification states followed at once. States fork only when a store may have gone
@@ -74,143 +72,6 @@ function explainStep(index: number, step: Step, observed: Observation, allowed: 
 
 function uniqueObservations(list: Observation[]): Observation[] {
   return list.filter((o, i) => list.findIndex((p) => observationsEqual(o, p)) === i);
-}
-
-/** The machine's final memory as words by address (absent words are zero). */
-function finalWords(observed: readonly { pa: number; value: Hex64 }[]): Map<number, bigint> {
-  const words = new Map<number, bigint>();
-  for (const w of observed) words.set(w.pa, bigIntFromHex(w.value));
-  return words;
-}
-
-/** Whether the machine's word may be the specification's: equal, or with uncertain bits set (SDM 4.8). */
-function wordMatches(expected: bigint, got: bigint, uncertain: bigint): boolean {
-  const diff = expected ^ got;
-  // An uncertain bit may be set by the machine, never cleared: the flags are sticky.
-  return (diff & ~uncertain) === 0n && (diff & expected) === 0n;
-}
-
-/** Whether the final memory matches the state's, word for word (the usual case, without sorting anything). */
-function memoryMatches(s: SpecState, actual: ReadonlyMap<number, bigint>): boolean {
-  let nonZeroSeen = 0;
-  for (const [pa, got] of actual) {
-    const expected = s.memory.readWord(pa);
-    if (expected !== 0n) nonZeroSeen++;
-    if (!wordMatches(expected, got, s.maySet.get(pa) ?? 0n)) return false;
-  }
-  // A non-zero word of the specification's that the machine did not list is one the machine has as zero.
-  return nonZeroSeen === s.memory.size;
-}
-
-/**
- * The words where the final memory cannot be the state's, in address order, read from the machine's list
- * as it is, without building a map: only when the addresses are strictly ascending (each once, as the
- * contract asks) and every non-zero word of the state's is listed. Null otherwise: then the map decides (a
- * later word at the same address replaces an earlier one; a word left out is a zero).
- */
-function listedDifferences(s: SpecState, listed: readonly MemoryWord[]): MemoryDifference[] | null {
-  const diffs: MemoryDifference[] = [];
-  let previous = -1;
-  let nonZeroSeen = 0;
-  // Words in address order come frame by frame: each frame is looked up once.
-  let frameBase = -1;
-  let frame: FrameWords | undefined;
-  for (const w of listed) {
-    if (w.pa <= previous) return null;
-    previous = w.pa;
-    const base = w.pa - (w.pa % PAGE_4K);
-    if (base !== frameBase) {
-      frameBase = base;
-      frame = s.memory.frame(base);
-    }
-    const expected = frame?.get(w.pa) ?? 0n;
-    const got = bigIntFromHex(w.value);
-    if (expected !== 0n) nonZeroSeen++;
-    if (got === expected) continue;
-    const uncertain = s.maySet.get(w.pa) ?? 0n;
-    if (!wordMatches(expected, got, uncertain)) diffs.push(memoryDifference(w.pa, expected, got, uncertain));
-  }
-  return nonZeroSeen === s.memory.size ? diffs : null;
-}
-
-/**
- * Visits each word where the final memory does not match the state's, in no particular order, until
- * `visit` returns false.
- */
-function eachDifference(s: SpecState, actual: ReadonlyMap<number, bigint>, visit: (pa: number, expected: bigint, got: bigint, uncertain: bigint) => boolean): void {
-  const differs = (pa: number, expected: bigint, got: bigint): boolean => {
-    if (expected === got) return false;
-    const uncertain = s.maySet.get(pa) ?? 0n;
-    return !wordMatches(expected, got, uncertain) && !visit(pa, expected, got, uncertain);
-  };
-  let nonZeroSeen = 0;
-  for (const [pa, got] of actual) {
-    const expected = s.memory.readWord(pa);
-    if (expected !== 0n) nonZeroSeen++;
-    if (differs(pa, expected, got)) return;
-  }
-  // Every non-zero word of the state's was in the machine's list (the usual case): none is missing.
-  if (nonZeroSeen === s.memory.size) return;
-  for (const pa of s.memory.addresses()) if (!actual.has(pa) && differs(pa, s.memory.readWord(pa), 0n)) return;
-}
-
-function memoryDifference(pa: number, expected: bigint, got: bigint, uncertain: bigint): MemoryDifference {
-  return { pa, expected: hexFromBigInt(expected), observed: hexFromBigInt(got), uncertain: hexFromBigInt(uncertain) };
-}
-
-function memoryDifferences(s: SpecState, actual: ReadonlyMap<number, bigint>): MemoryDifference[] {
-  const diffs: MemoryDifference[] = [];
-  eachDifference(s, actual, (pa, expected, got, uncertain) => {
-    diffs.push(memoryDifference(pa, expected, got, uncertain));
-    return true;
-  });
-  return diffs.sort((a, b) => a.pa - b.pa);
-}
-
-/** Whether the final memory's word at pa cannot be the state's. */
-function wordDiffers(s: SpecState, actual: ReadonlyMap<number, bigint>, pa: number): boolean {
-  return !wordMatches(s.memory.readWord(pa), actual.get(pa) ?? 0n, s.maySet.get(pa) ?? 0n);
-}
-
-/** Beyond this many words where two states' memories differ, a state's differences are counted afresh. */
-const RELATIVE_COUNT_WORDS = 256;
-
-/**
- * The number of words where the final memory cannot be the state's, or a number at least `bound` if there
- * are that many. Relative to a state whose count is known when both share their uncertain bits: only the
- * words where their memories differ (few, found through the memories' shared frames) are looked at.
- */
-function differenceCount(s: SpecState, actual: ReadonlyMap<number, bigint>, bound: number, known: { state: SpecState; count: number }): number {
-  const words = known.state.maySet === s.maySet ? known.state.memory.differingWords(s.memory, RELATIVE_COUNT_WORDS) : null;
-  if (words !== null) {
-    let count = known.count;
-    for (const pa of words) count += (wordDiffers(s, actual, pa) ? 1 : 0) - (wordDiffers(known.state, actual, pa) ? 1 : 0);
-    return count;
-  }
-  let count = 0;
-  // Counting stops as soon as the state cannot be closer than the best so far.
-  eachDifference(s, actual, () => ++count < bound);
-  return count;
-}
-
-/**
- * The differences from the state closest to the final memory (fewest words that cannot be the state's,
- * the first of equals), or null when one state matches. The first state is compared in full, the others
- * counted relative to it.
- */
-function closestDifferences(finals: readonly SpecState[], actual: ReadonlyMap<number, bigint>): MemoryDifference[] | null {
-  const first = finals[0];
-  if (first === undefined) return [];
-  const firstDifferences = memoryDifferences(first, actual);
-  const known = { state: first, count: firstDifferences.length };
-  let best = known;
-  for (const s of finals.slice(1)) {
-    if (best.count === 0) break;
-    const count = differenceCount(s, actual, best.count, known);
-    if (count < best.count) best = { state: s, count };
-  }
-  if (best.count === 0) return null;
-  return best.state === first ? firstDifferences : memoryDifferences(best.state, actual);
 }
 
 function explainMemory(diffs: readonly MemoryDifference[]): string {
@@ -286,16 +147,6 @@ function concreteCount(states: readonly SpecState[]): number {
   return n;
 }
 
-/**
- * The differences from the state closest to the final memory, or null when one state matches, through a
- * map of the machine's words; `checkFirst`: the first state was not compared with the list as it is.
- */
-function finalDifferences(finals: readonly SpecState[], listed: readonly MemoryWord[], checkFirst: boolean): MemoryDifference[] | null {
-  const actual = finalWords(listed);
-  if (checkFirst && finals.length > 0 && memoryMatches(finals[0] as SpecState, actual)) return null;
-  return closestDifferences(finals, actual);
-}
-
 /** Compares a machine's result with the specification, step by step, then the final memory. */
 export function compare(trace: Trace, result: MachineResult): { divergence: Divergence | null; tags: OutcomeTags[]; inconclusive: boolean } {
   let states: SpecState[] = [initialState(trace)];
@@ -332,13 +183,7 @@ export function compare(trace: Trace, result: MachineResult): { divergence: Dive
       states = states.flatMap(concreteStates).slice(0, MAX_STATES);
     }
   }
-  const finals = everyConcreteState(states);
-  // The usual case first: the first state matches, found without counting or sorting anything.
-  const first = finals[0];
-  const listed = first === undefined ? null : listedDifferences(first, result.memory);
-  if (listed !== null && listed.length === 0) return { divergence: null, tags, inconclusive: false };
-  // Several states, or a list out of order or without some word: through a map, the closest state.
-  const diffs = listed !== null && finals.length === 1 ? listed : finalDifferences(finals, result.memory, listed === null);
+  const diffs = finalMemoryDifferences(everyConcreteState(states), result.memory);
   if (diffs === null) return { divergence: null, tags, inconclusive: false };
   if (bounded) return { divergence: null, tags, inconclusive: true };
   return {
