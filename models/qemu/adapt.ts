@@ -19,10 +19,10 @@ import { chooseWindow, mappedWindow, windowDirectories } from './choose-window.t
 import { normalizeControlBits } from './control-bits.ts';
 import { GUEST_LAYOUT } from './guest-abi.ts';
 import { mapWindow } from './map-window.ts';
-import { pagedAccessCounts } from './paged-accesses.ts';
+import { accessReach } from './access-reach.ts';
 import { pagingClosure } from './paging-closure.ts';
 import { pagingBeforeEachStep } from './paging-timeline.ts';
-import { relocateTrace, usedRegions } from './relocate-trace.ts';
+import { relocatedPdptBases, relocateTrace, usedRegions } from './relocate-trace.ts';
 import { Relocation, regionOf } from './relocation.ts';
 import { unsupportedReason } from './supported-traces.ts';
 import { TraceWords } from './trace-words.ts';
@@ -62,9 +62,9 @@ function adaptOnce(input: Trace): Adaptation {
   const ignore = existing === null ? null : { base: existing.base, bytes: GUEST_LAYOUT.WINDOW_BYTES };
   const closure = pagingClosure(trace, words, { maxPhyAddr: trace.maxPhyAddr, ignore });
   const paging = pagingBeforeEachStep(trace);
-  const touching = pagedAccessCounts(trace, paging);
+  const { touching, direct } = accessReach(trace, paging);
   const window = existing ?? chooseWindow(words, closure, touching);
-  const { regions, low } = usedRegions(trace, words, closure, paging);
+  const { regions, low } = usedRegions(words, closure, direct);
   // The directories that map the window must be where QEMU 7.2 can read them: below 4 GiB.
   const lowered = windowDirectories(window, closure).filter((pd) => pd >= 2 ** 32);
   for (const pd of lowered) low.add(regionOf(pd));
@@ -72,7 +72,7 @@ function adaptOnce(input: Trace): Adaptation {
   // An adapted trace's window holds its own directory page: it stays. A fresh trace's window is the guest's.
   const relocation = Relocation.plan({ regions, low, pinned: new Set(existing === null ? [] : [regionOf(window.base)]) });
   trace = relocateTrace(trace, words, closure, relocation, paging, counts);
-  trace = mapWindow(trace, window, touching, counts);
+  trace = mapWindow(trace, window, { pdpts: relocatedPdptBases(closure, relocation), touching }, counts);
   if (counts.empty) return { trace: input, adaptations: {} };
   return { trace, adaptations: counts.toRecord() };
 }

@@ -10,7 +10,7 @@ import type { Trace } from '../../src/machine/trace.ts';
 import { mappedWindow32 } from './mapped-window-32.ts';
 import { isPaging32 } from './closure-32.ts';
 import { type Window, WINDOWS, slotRegion, windowEntryAddress } from './guest-window.ts';
-import type { PagedAccessCounts } from './paged-accesses.ts';
+import type { PagedAccessCounts } from './access-reach.ts';
 import type { PagingClosure } from './paging-closure.ts';
 import { isPresent, pdpteUsable } from './entry-bits.ts';
 import { pageOf, type TraceWords } from './trace-words.ts';

@@ -12,10 +12,9 @@
 import { bigIntFromHex, hexFromBigInt } from '../../src/arch/word.ts';
 import { type AccessStep, isAccessStep, type MemoryWord, type Step, type Trace, type WritePhysStep } from '../../src/machine/trace.ts';
 import type { AdaptationCounts } from './adaptation-counts.ts';
-import { firstRegion, lastRegion, type PagedAccessCounts } from './paged-accesses.ts';
+import { firstRegion, lastRegion, type PagedAccessCounts } from './access-reach.ts';
 import { QEMU_MAXPHYADDR } from './guest-abi.ts';
 import { slotRegion, type Window, windowEntryAddress } from './guest-window.ts';
-import { pdptBases } from './paging-closure.ts';
 import { pagingBeforeEachStep } from './paging-timeline.ts';
 import { entryAddress, isPresent, pdpteUsable } from './entry-bits.ts';
 import { lowerBound } from './trace-words.ts';
@@ -120,13 +119,19 @@ export class EditableSteps {
   }
 }
 
-/** Maps the window into a relocated trace; `touching` counts the trace's accesses made with paging on. */
-export function mapWindow(trace: Trace, w: Window, touching: PagedAccessCounts, counts: AdaptationCounts): Trace {
+/** What mapping the window needs to know of a relocated trace, found before relocation. */
+export interface WindowRoots {
+  /** The PDPT bases of the trace's CR3 values (pdptBases). */
+  readonly pdpts: readonly number[];
+  /** The trace's accesses made with paging on, counted by linear region. */
+  readonly touching: PagedAccessCounts;
+}
+
+export function mapWindow(trace: Trace, w: Window, { pdpts, touching }: WindowRoots, counts: AdaptationCounts): Trace {
   const image = new Image(trace.memory);
   const steps = new EditableSteps(trace.steps);
   const directories = new Set<number>();
   let changed = false;
-  const pdpts = pdptBases(trace);
   const pdpteLocations = new Set(pdpts.map((base) => base + 8 * w.quarter));
 
   const keepOrReplace = (v: bigint): bigint => {

@@ -16,17 +16,15 @@ import { type Relocation, regionOf } from './relocation.ts';
 import { addressBits, addressValid, entryAddress, isPresent } from './entry-bits.ts';
 import { ascending, lowerBound, lowerBoundOf, type TraceWords } from './trace-words.ts';
 
-/** Regions a trace uses, and those that must stay below 3 GiB. */
-export function usedRegions(trace: Trace, words: TraceWords, closure: PagingClosure, paging: readonly boolean[]): { regions: Set<number>; low: Set<number> } {
+/** Regions a trace uses, and those that must stay below 3 GiB; `direct`: the ends of its paging-off accesses. */
+export function usedRegions(words: TraceWords, closure: PagingClosure, direct: readonly number[]): { regions: Set<number>; low: Set<number> } {
   const { regions, low, use } = regionUse();
   for (const page of words.pages) use(page);
   for (const base of closure.pdpts) use(base, true);
   for (const pd of closure.directories.keys()) use(pd);
   for (const pt of closure.tables) use(pt);
   for (const frame of closure.frames) use(frame);
-  trace.steps.forEach((s, i) => {
-    if (isAccessStep(s) && paging[i] === false) for (const pa of directEnds(s.va, s.size)) use(pa, true);
-  });
+  for (const pa of direct) use(pa, true);
   return { regions, low };
 }
 
@@ -76,6 +74,15 @@ export function relocateTrace(
   };
   const cr3 = (v: number): number => (relocation.address((v & PAE_CR3_PDPT_MASK) >>> 0) + (v & ~PAE_CR3_PDPT_MASK)) >>> 0;
   return relocateWith(trace, words, relocation, paging, counts, { value, cr3, entryWords: ascending(closure.entries.keys()) });
+}
+
+/**
+ * The PDPT bases of the relocated trace's CR3 values (what pdptBases gives for it), from the closure's.
+ * A CR3 value's base moves with its region, by a multiple of 2 MiB, and keeps its bits 4..0 apart from the
+ * base: the new base is the moved base, modulo 4 GiB as CR3 holds 32 bits.
+ */
+export function relocatedPdptBases(closure: PagingClosure, relocation: Relocation): number[] {
+  return ascending(closure.pdpts.map((base) => relocation.address(base) % 2 ** 32));
 }
 
 /** How one paging mode rewrites what relocation moves: image words and physical writes, and CR3 values. */
