@@ -6,10 +6,14 @@
 import { BIT, HIGHEST_ADDRESS_BIT_LIMIT, PDPTE_LOW_RESERVED_BITS } from '../../src/arch/entry-layout.ts';
 import { QEMU_MAXPHYADDR } from './guest-abi.ts';
 
-const bit = (v: bigint, position: number): boolean => ((v >> BigInt(position)) & 1n) === 1n;
+const mask = (position: number): bigint => 1n << BigInt(position);
+// Masks made once: each bigint operation allocates, and entries are read often.
+const P = mask(BIT.P);
+const PS = mask(BIT.PS);
+const PDPTE_LOW_RESERVED = PDPTE_LOW_RESERVED_BITS.reduce((m, b) => m | mask(b), 0n);
 
-export const isPresent = (v: bigint): boolean => bit(v, BIT.P);
-export const isLarge = (v: bigint): boolean => bit(v, BIT.PS);
+export const isPresent = (v: bigint): boolean => (v & P) !== 0n;
+export const isLarge = (v: bigint): boolean => (v & PS) !== 0n;
 
 /** Bits low..high inclusive. */
 export function bitRange(low: number, high: number): bigint {
@@ -50,6 +54,5 @@ export function entryAddress(v: bigint, m: number): number {
 
 /** A PDPTE the processor loads without #GP and that points to a directory (SDM 4.4.1, Table 4-8). */
 export function pdpteUsable(v: bigint): boolean {
-  if (!isPresent(v) || !addressValid(v, QEMU_MAXPHYADDR) || (v >> 63n) !== 0n) return false;
-  return PDPTE_LOW_RESERVED_BITS.every((b) => ((v >> BigInt(b)) & 1n) === 0n);
+  return isPresent(v) && addressValid(v, QEMU_MAXPHYADDR) && v >> 63n === 0n && (v & PDPTE_LOW_RESERVED) === 0n;
 }
