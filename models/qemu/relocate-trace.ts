@@ -97,7 +97,6 @@ export interface Rewrite {
   readonly entryWords: readonly number[];
 }
 
-
 /** Moves a trace by a relocation: words, physical writes, CR3 values and paging-off accesses. */
 export function relocateWith(trace: Trace, words: TraceWords, relocation: Relocation, paging: readonly boolean[], counts: AdaptationCounts, rewrite: Rewrite): Trace {
   // A step that does not change is kept as it is (steps are immutable): no copy of it.

@@ -91,7 +91,6 @@ export class TraceWords {
   everNonzero(pa: number): boolean {
     return this.valuesAt(pa).some((v) => v !== 0n);
   }
-
 }
 
 /** The pages of an image's nonzero words, ascending; null when the image is not sorted by address. */
@@ -115,14 +114,7 @@ export function ascending(addresses: Iterable<number>): number[] {
 
 /** The index of the first address at or above `pa` in an ascending list. */
 export function lowerBoundOf(sorted: readonly number[], pa: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] as number) < pa) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return firstNotBelow(0, sorted.length, (k) => (sorted[k] as number) < pa);
 }
 
 /** Whether an ascending list holds `pa`. */
@@ -132,11 +124,16 @@ function includes(sorted: readonly number[], pa: number): boolean {
 
 /** The index of the first word at or above `pa` in a sorted image (from index `from` on). */
 export function lowerBound(memory: readonly MemoryWord[], pa: number, from = 0): number {
+  return firstNotBelow(from, memory.length, (k) => (memory[k] as MemoryWord).pa < pa);
+}
+
+/** Binary search in from..to-1 for the first index where `below` turns false (it is true, then false). */
+function firstNotBelow(from: number, to: number, below: (k: number) => boolean): number {
   let lo = from;
-  let hi = memory.length;
+  let hi = to;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if ((memory[mid] as MemoryWord).pa < pa) lo = mid + 1;
+    if (below(mid)) lo = mid + 1;
     else hi = mid;
   }
   return lo;
