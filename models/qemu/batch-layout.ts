@@ -6,7 +6,7 @@
  *
  * The output area, where the guest appends the final nonzero words of each trace, takes the rest.
  */
-import type { Hex64 } from '../../src/arch/word.ts';
+import { type Hex64, storeHexHalves } from '../../src/arch/word.ts';
 import type { MemoryWord, Step, Trace } from '../../src/machine/trace.ts';
 import {
   COMMAND,
@@ -19,7 +19,6 @@ import {
   STAGING_MAGIC,
   WORD_RECORD_BYTES,
 } from './guest-abi.ts';
-import { storeHexHalves } from './hex-halves.ts';
 import type { RamFile } from './ram-file.ts';
 
 /** A trace ready for the guest: its window and the pages to read back. */

@@ -8,8 +8,8 @@ import { formatStep, hex32 } from '../../src/machine/format.ts';
 import type { BatchOutcome } from '../../src/machine/machine.ts';
 import type { Observation } from '../../src/machine/observation.ts';
 import type { MemoryWord, Step, Trace } from '../../src/machine/trace.ts';
+import { hexFromHalves } from '../../src/arch/word.ts';
 import { RESULT_KIND } from './guest-abi.ts';
-import { hexOfHalves } from './hex-halves.ts';
 import { type RawResult, resultAt, resultKind, type TraceReadout, wordCount, wordHi, wordLo, wordPa } from './batch-layout.ts';
 
 
@@ -35,7 +35,7 @@ function observation(step: Step, r: RawResult, index: number): Observation | str
     case RESULT_KIND.done:
       return { kind: 'done' };
     case RESULT_KIND.value:
-      return { kind: 'value', value: hexOfHalves(r.lo, r.hi) };
+      return { kind: 'value', value: hexFromHalves(r.lo, r.hi) };
     case RESULT_KIND.exception:
     case RESULT_KIND.probeException:
       if (r.vector === VECTOR_PAGE_FAULT) return { kind: 'page-fault', errorCode: r.lo, cr2: fetchFaultAddress(step, r) };
@@ -104,7 +104,7 @@ function finalMemory(trace: Trace, words: Uint32Array, image: Uint32Array | unde
       if (w !== undefined && w.pa === pa && wordLo(image, j) === lo && wordHi(image, j) === hi && w.value.length === canonicalLength(lo, hi)) same = w;
     }
     // A word the trace left as its image gave it is that image word (words are immutable).
-    memory[k] = same ?? { pa, value: hexOfHalves(lo, hi) };
+    memory[k] = same ?? { pa, value: hexFromHalves(lo, hi) };
   }
   // The guest reads the pages back in ascending order, so the words come sorted; sort only if not.
   if (!sorted) memory.sort((a, b) => a.pa - b.pa);
@@ -112,7 +112,7 @@ function finalMemory(trace: Trace, words: Uint32Array, image: Uint32Array | unde
 }
 
 /**
- * The length of the hex form hexOfHalves writes: "0x" and no leading zero digit. A value of the same
+ * The length of the hex form hexFromHalves writes: "0x" and no leading zero digit. A value of the same
  * number written with this length is written the same way (read without flattening the string).
  */
 function canonicalLength(lo: number, hi: number): number {
