@@ -101,6 +101,8 @@ export interface Rewrite {
 export function relocateWith(trace: Trace, words: TraceWords, relocation: Relocation, paging: readonly boolean[], counts: AdaptationCounts, rewrite: Rewrite): Trace {
   // A step that does not change is kept as it is (steps are immutable): no copy of it.
   const steps: Step[] = [];
+  let movedDirect = 0;
+  let droppedDirect = 0;
   trace.steps.forEach((s, i) => {
     if (s.op === 'write-phys') {
       const pa = relocation.address(s.pa);
@@ -109,16 +111,18 @@ export function relocateWith(trace: Trace, words: TraceWords, relocation: Reloca
     } else if (s.op === 'mov-cr3') {
       const value = rewrite.cr3(s.value);
       steps.push(value === s.value ? s : { ...s, value });
-    } else if (isAccessStep(s) && paging[i] === false) {
+    } else if (paging[i] === false && isAccessStep(s)) {
       const moved = moveDirect(s.va, s.size, relocation);
-      if (moved === null) counts.add('direct-access-dropped');
+      if (moved === null) droppedDirect++;
       else if (moved === s.va) steps.push(s);
       else {
-        counts.add('direct-access-moved');
+        movedDirect++;
         steps.push({ ...s, va: moved });
       }
     } else steps.push(s);
   });
+  counts.add('direct-access-dropped', droppedDirect);
+  counts.add('direct-access-moved', movedDirect);
   counts.add('region-relocated', relocation.moved.size);
   if (trace.maxPhyAddr > QEMU_MAXPHYADDR) counts.add('maxphyaddr-lowered');
   return {
