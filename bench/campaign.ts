@@ -9,12 +9,12 @@
  * is reported too (equal for 1 and 2 workers means the workers do not get in each other's way), and the
  * load average at the start, to tell a loaded measurement from a slow campaign.
  */
-import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import type { CampaignProgress } from '../src/campaign/campaign-options.ts';
 import { runCampaign } from '../src/campaign/run-campaign.ts';
 import { testCampaign } from '../src/campaign/test-options.ts';
 import { parallelCeiling } from './parallel-ceiling.ts';
+import { runInShippedProcess } from './shipped-process.ts';
 
 const SECONDS_PER_RUN = 6;
 const ROUNDS = 2;
@@ -79,10 +79,7 @@ export async function campaignBenchmarks(): Promise<Record<string, number>> {
  * beside them the same measurement with V8's background threads on, named default-v8.
  */
 export async function shippedCampaignBenchmarks(): Promise<Record<string, number>> {
-  const child = spawnSync(process.execPath, ['--single-threaded', '--import', 'tsx', new URL('./campaign-child.ts', import.meta.url).pathname], { encoding: 'utf8' });
-  const line = child.stdout.trim().split('\n').at(-1) ?? '';
-  if (child.status !== 0 || !line.startsWith('{')) throw new Error(`the campaign benchmark's process failed: ${child.stderr.trim().split('\n').at(-1) ?? ''}`);
-  const shipped = JSON.parse(line) as Record<string, number>;
+  const shipped = runInShippedProcess(new URL('./campaign-child.ts', import.meta.url));
   const defaults = await campaignBenchmarks();
   const renamed = Object.entries(defaults)
     .filter(([k]) => /cases-per-second|speedup-2-workers/.test(k))

@@ -1,5 +1,7 @@
 /**
- * QEMU as a machine under test, with two QEMU processes (one per core of the target machine):
+ * QEMU as a machine under test, with two QEMU processes (one per core of the target machine), run by
+ * `npm run bench` in a process of its own under the V8 flags xlatcheck runs with (qemu-child.ts,
+ * shipped-process.ts):
  *
  *   qemu.boots-per-second             boots of one small trace each (QEMU start-up, guest, exit), with
  *                                     no QEMU kept between batches (the other figures keep them)
