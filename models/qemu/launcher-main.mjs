@@ -10,8 +10,12 @@ import { spawn } from 'node:child_process';
 
 const children = new Map();
 
+// A send can still fail after `connected` said yes: the driver's end closed first (its thread ended). With
+// a callback the failure comes here, not as an uncaught 'error' (a stack trace on the user's terminal); the
+// 'disconnect' that follows cleans up.
+const ignore = () => {};
 const tell = (message) => {
-  if (process.connected) process.send(message);
+  if (process.connected) process.send(message, ignore);
 };
 
 process.on('message', ({ id, command, args }) => {
