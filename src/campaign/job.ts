@@ -99,7 +99,9 @@ export async function createJobExecutor(init: ExecutorInit): Promise<JobExecutor
         const trace = family.walkTrace?.(machine, generatedCase(family, init.campaignSeed, job.index)) ?? null;
         if (trace !== null) traces.push(trace);
       }
-      if (traces.length > 1) await prefetching.prefetch(traces);
+      // A lone trace goes through a batch too: which traces run batched must not depend on how the
+      // jobs happened to queue up (a batch of one costs what a run costs: QEMU's run is one).
+      if (traces.length > 0) await prefetching.prefetch(traces);
     },
   };
 }
