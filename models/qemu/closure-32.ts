@@ -12,7 +12,7 @@
 import { CR4, PAGE_4K, PAGE_4M, PAGING32 } from '../../src/arch/entry-layout.ts';
 import { largePde32ReservedBits } from '../../src/spec/walk-32.ts';
 import type { Trace } from '../../src/machine/trace.ts';
-import type { TraceWords } from './trace-words.ts';
+import { ascending, type TraceWords } from './trace-words.ts';
 
 const FOUR_GIB = 2 ** 32;
 const P = 1;
@@ -28,8 +28,14 @@ const pseBit = (cr4: number): boolean => ((cr4 >>> CR4.PSE_BIT) & 1) === 1;
 
 /** Whether CR4.PSE is 1, and whether it is 0, at some time of the trace (its CR4 values). */
 export function pseTimeline(trace: Trace): { readonly on: boolean; readonly off: boolean } {
-  const values = [trace.registers.cr4, ...trace.steps.flatMap((s) => (s.op === 'mov-cr4' ? [s.value] : []))];
-  return { on: values.some(pseBit), off: values.some((v) => !pseBit(v)) };
+  let on = pseBit(trace.registers.cr4);
+  let off = !on;
+  for (const s of trace.steps)
+    if (s.op === 'mov-cr4') {
+      if (pseBit(s.value)) on = true;
+      else off = true;
+    }
+  return { on, off };
 }
 
 /** The 4-byte entry at `pa` out of a 64-bit word value. */
@@ -55,9 +61,21 @@ export interface PdeReading {
 export function readPde(v: number, m: number, pse: { readonly on: boolean; readonly off: boolean }): PdeReading {
   if ((v & P) === 0) return { large: null, table: null };
   const ps = (v & PS) !== 0;
-  const large = ps && pse.on && largePde32ReservedBits(BigInt(v >>> 0), m) === 0n ? largeFrame(v, m) : null;
+  const large = ps && pse.on && (v & largeReservedBits(m)) === 0 ? largeFrame(v, m) : null;
   const table = !ps || pse.off ? (v & TABLE_MASK) >>> 0 : null;
   return { large, table };
+}
+
+/** The specification's reserved bits of a 4 MiB PDE (all below bit 22) as a number, by MAXPHYADDR. */
+const LARGE_RESERVED_BITS = new Map<number, number>();
+
+function largeReservedBits(m: number): number {
+  let bits = LARGE_RESERVED_BITS.get(m);
+  if (bits === undefined) {
+    bits = Number(largePde32ReservedBits(0xffffffffn, m));
+    LARGE_RESERVED_BITS.set(m, bits);
+  }
+  return bits;
 }
 
 /** SDM 4.3, Table 4-4: bits 31..22, and bits 20..13 as address bits 39..32, below 2^min(MAXPHYADDR, 40). */
@@ -89,13 +107,21 @@ export interface Closure32 {
 }
 
 export function directoryBases(trace: Trace): number[] {
-  const values = [trace.registers.cr3, ...trace.steps.flatMap((s) => (s.op === 'mov-cr3' ? [s.value] : []))];
-  return [...new Set(values.map((v) => (v & PAGING32.CR3_DIRECTORY_MASK) >>> 0))].sort((a, b) => a - b);
+  const bases = [directoryOf(trace.registers.cr3)];
+  for (const s of trace.steps) if (s.op === 'mov-cr3') bases.push(directoryOf(s.value));
+  return ascending(bases);
 }
 
-/** The 4-byte values a location ever holds (image, then physical writes). */
+const directoryOf = (cr3: number): number => (cr3 & PAGING32.CR3_DIRECTORY_MASK) >>> 0;
+
+/** The 4-byte values a location ever holds (image, then physical writes), without duplicates. */
 export function entryValues(words: TraceWords, pa: number): number[] {
-  return [...new Set(words.valuesAt(wordOf(pa)).map((w) => half(w, pa)))];
+  const values: number[] = [];
+  for (const w of words.valuesAt(wordOf(pa))) {
+    const v = half(w, pa);
+    if (!values.includes(v)) values.push(v);
+  }
+  return values;
 }
 
 export interface Closure32Options {
