@@ -17,7 +17,7 @@
  */
 import { CR4, PAGE_2M, PAGE_4K, PAGE_4M, PAGING32 } from '../../src/arch/entry-layout.ts';
 import { bigIntFromHex, type Hex64, hexFromBigInt } from '../../src/arch/word.ts';
-import { isAccessStep, type Trace } from '../../src/machine/trace.ts';
+import { type AccessStep, isAccessStep, type Step, type Trace } from '../../src/machine/trace.ts';
 import type { AdaptationCounts } from './adaptation-counts.ts';
 import {
   type Closure32,
@@ -45,12 +45,29 @@ const FOUR_GIB = 2 ** 32;
 const PAE = 1 << CR4.PAE_BIT;
 const unitOf = (pa: number): number => Math.floor(pa / PAGE_4M);
 
-/** 4 MiB linear slots (PDE indices) an access touches. */
-function accessSlots(va: number, size: number): number[] {
-  const first = Math.floor(va / PAGE_4M);
-  const last = Math.floor(((va + size - 1) >>> 0) / PAGE_4M);
-  return first === last ? [first] : [first, last];
+/** The 4 MiB linear slots (PDE indices) of an access's first and last bytes. */
+const firstSlot = (s: AccessStep): number => Math.floor(s.va / PAGE_4M);
+const lastSlot = (s: AccessStep): number => Math.floor(((s.va + s.size - 1) >>> 0) / PAGE_4M);
+
+/**
+ * How many accesses made with paging on touch each 4 MiB linear slot, from one pass over the steps: what
+ * a window's slot costs the trace, and whether mapping it drops any step. Relocation moves or drops only
+ * accesses made with paging off, so the counts hold for the relocated trace too.
+ */
+function pagedSlotCounts(trace: Trace, paging: readonly boolean[]): Uint32Array {
+  const touching = new Uint32Array(2 ** 32 / PAGE_4M);
+  trace.steps.forEach((s, i) => {
+    if (!isAccessStep(s) || paging[i] !== true) return;
+    const first = firstSlot(s);
+    const last = lastSlot(s);
+    touching[first] = (touching[first] as number) + 1;
+    if (last !== first) touching[last] = (touching[last] as number) + 1;
+  });
+  return touching;
 }
+
+/** Whether an access touches the 4 MiB linear slot `slot`. */
+const touches = (s: AccessStep, slot: number): boolean => firstSlot(s) === slot || lastSlot(s) === slot;
 
 function dropPaeSwitches(trace: Trace, counts: AdaptationCounts): Trace {
   const steps = trace.steps.filter((s) => !(s.op === 'mov-cr4' && (s.value & PAE) !== 0));
@@ -60,11 +77,10 @@ function dropPaeSwitches(trace: Trace, counts: AdaptationCounts): Trace {
 }
 
 /** The window that costs the trace least: fewest evicted PDEs, then fewest dropped accesses. */
-function chooseWindow32(trace: Trace, words: TraceWords, closure: Closure32, paging: readonly boolean[]): Window {
+function chooseWindow32(words: TraceWords, closure: Closure32, touching: Uint32Array): Window {
   const cost = (w: Window): [number, number] => {
     const evictions = closure.directories.filter((pd) => entryValues(words, pd + w.index32 * PAGING32.ENTRY_BYTES).some((v) => v !== 0)).length;
-    const lost = trace.steps.filter((s, i) => isAccessStep(s) && paging[i] === true && accessSlots(s.va, s.size).includes(w.index32)).length;
-    return [evictions, lost];
+    return [evictions, touching[w.index32] as number];
   };
   const costs = WINDOWS.map((w) => ({ w, c: cost(w) }));
   return costs.reduce((a, b) => (b.c[0] < a.c[0] || (b.c[0] === a.c[0] && b.c[1] < a.c[1]) ? b : a)).w;
@@ -137,7 +153,7 @@ function relocate32(trace: Trace, words: TraceWords, closure: Closure32, relocat
 }
 
 /** Maps the window into every page directory and drops the accesses that would reach its slot. */
-function mapWindow32(trace: Trace, w: Window, paging: readonly boolean[], counts: AdaptationCounts): Trace {
+function mapWindow32(trace: Trace, w: Window, touching: Uint32Array, counts: AdaptationCounts): Trace {
   const image = new Image(trace.memory);
   const steps = new EditableSteps(trace.steps);
   let changed = false;
@@ -152,9 +168,14 @@ function mapWindow32(trace: Trace, w: Window, paging: readonly boolean[], counts
     }
   }
   if (changed) counts.add('window-mapped');
-  const kept = steps.steps.filter((s, i) => !(isAccessStep(s) && paging[i] === true && accessSlots(s.va, s.size).includes(w.index32)));
+  const kept = (touching[w.index32] as number) > 0 ? withoutTouching(steps.steps, pagingBeforeEachStep(trace), w.index32) : steps.steps;
   counts.add('window-step-dropped', steps.steps.length - kept.length);
   return { ...trace, memory: image.words(), steps: kept };
+}
+
+/** The steps but the accesses made with paging on that touch the 4 MiB linear slot `slot`. */
+function withoutTouching(steps: readonly Step[], paging: readonly boolean[], slot: number): Step[] {
+  return steps.filter((s, i) => !(isAccessStep(s) && paging[i] === true && touches(s, slot)));
 }
 
 /** Adapts a 32-bit paging trace (control bits already normalised, steps already truncated). */
@@ -165,9 +186,10 @@ export function adaptPaging32(input: Trace, counts: AdaptationCounts): Trace {
   const ignore = existing === null ? null : { base: existing.base, bytes: GUEST_LAYOUT.WINDOW_BYTES };
   const closure = closure32(trace, words, { maxPhyAddr: trace.maxPhyAddr, ignore });
   const paging = pagingBeforeEachStep(trace);
-  const window = existing ?? chooseWindow32(trace, words, closure, paging);
+  const touching = pagedSlotCounts(trace, paging);
+  const window = existing ?? chooseWindow32(words, closure, touching);
   const { regions, low, congruent, prefer } = usedRegions32(trace, words, closure, paging);
   const relocation = Relocation.plan({ regions, low, pinned: new Set(), granule: 2, congruent, prefer });
   trace = relocate32(trace, words, closure, relocation, paging, counts);
-  return mapWindow32(trace, window, pagingBeforeEachStep(trace), counts);
+  return mapWindow32(trace, window, touching, counts);
 }
