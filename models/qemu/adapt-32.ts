@@ -16,7 +16,7 @@
  * where the guest's window is not mapped.
  */
 import { CR4, PAGE_2M, PAGE_4K, PAGE_4M, PAGING32 } from '../../src/arch/entry-layout.ts';
-import { bigIntFromHex, type Hex64, hexFromBigInt } from '../../src/arch/word.ts';
+import { type Hex64, hexFromHalves, storeHexHalves } from '../../src/arch/word.ts';
 import { type AccessStep, isAccessStep, type Step, type Trace } from '../../src/machine/trace.ts';
 import type { AdaptationCounts } from './adaptation-counts.ts';
 import {
@@ -42,6 +42,8 @@ import { Relocation } from './relocation.ts';
 import { ascending, TraceWords } from './trace-words.ts';
 
 const FOUR_GIB = 2 ** 32;
+/** A word's low and high 32 bits, parsed straight from its hex form (no bigint). */
+const HALVES = new Uint32Array(2);
 const PAE = 1 << CR4.PAE_BIT;
 const unitOf = (pa: number): number => Math.floor(pa / PAGE_4M);
 
@@ -136,13 +138,17 @@ function relocate32(trace: Trace, words: TraceWords, closure: Closure32, relocat
     return moved;
   };
   const isData = (pa: number): boolean => closure.smallFrames.has(pa - (pa % PAGE_4K)) || closure.largeFrames.has(pa - (pa % PAGE_4M));
+  // A word (8-byte aligned) holds the entry at `pa` in its low half and the one at pa + 4 in its high half.
   const value = (pa: number, hex: Hex64): Hex64 => {
     if (!closure.entries.has(pa) && !closure.entries.has(pa + 4)) return hex;
-    const before = bigIntFromHex(hex);
-    const after = withHalf(withHalf(before, pa, entry(pa, half(before, pa))), pa + 4, entry(pa + 4, half(before, pa + 4)));
-    if (after === before) return hex;
+    storeHexHalves(HALVES, 0, hex);
+    const lo = HALVES[0] as number;
+    const hi = HALVES[1] as number;
+    const movedLo = entry(pa, lo) >>> 0;
+    const movedHi = entry(pa + 4, hi) >>> 0;
+    if (movedLo === lo && movedHi === hi) return hex;
     if (isData(pa)) counts.add('entry-data-rewritten');
-    return hexFromBigInt(after);
+    return hexFromHalves(movedLo, movedHi);
   };
   const cr3 = (v: number): number => (at((v & PAGING32.CR3_DIRECTORY_MASK) >>> 0) + (v & ~PAGING32.CR3_DIRECTORY_MASK)) >>> 0;
   return relocateWith(trace, words, relocation, paging, counts, {
