@@ -60,10 +60,17 @@ export interface PdeReading {
 
 export function readPde(v: number, m: number, pse: { readonly on: boolean; readonly off: boolean }): PdeReading {
   if ((v & P) === 0) return { large: null, table: null };
-  const ps = (v & PS) !== 0;
-  const large = ps && pse.on && (v & largeReservedBits(m)) === 0 ? largeFrame(v, m) : null;
-  const table = !ps || pse.off ? (v & TABLE_MASK) >>> 0 : null;
-  return { large, table };
+  return { large: largePdeFrame(v, m, pse), table: pdeTable(v, pse) };
+}
+
+/** The 4 MiB frame a present PDE value maps (readPde's large). */
+function largePdeFrame(v: number, m: number, pse: { readonly on: boolean }): number | null {
+  return (v & PS) !== 0 && pse.on && (v & largeReservedBits(m)) === 0 ? largeFrame(v, m) : null;
+}
+
+/** The page table a present PDE value references (readPde's table). */
+function pdeTable(v: number, pse: { readonly off: boolean }): number | null {
+  return (v & PS) === 0 || pse.off ? (v & TABLE_MASK) >>> 0 : null;
 }
 
 /** The specification's reserved bits of a 4 MiB PDE (all below bit 22) as a number, by MAXPHYADDR. */
@@ -130,45 +137,93 @@ export interface Closure32Options {
   readonly ignore?: { readonly base: number; readonly bytes: number } | null;
 }
 
-/** The populated 4-byte entry locations of a page. */
-function populatedEntries(words: TraceWords, page: number): number[] {
-  return words.populated(page).flatMap((w) => [w, w + 4]);
+/** The levels of an entry read as a PDE, as a PTE, or as both (shared: a closure's sets are read-only). */
+const PDE_ONLY: ReadonlySet<EntryLevel32> = new Set(['pde']);
+const PTE_ONLY: ReadonlySet<EntryLevel32> = new Set(['pte']);
+const BOTH: ReadonlySet<EntryLevel32> = new Set(['pde', 'pte']);
+
+/** Collects a closure entry by entry: the directories' first, then those of the tables they reference. */
+class ClosureBuilder {
+  readonly entries = new Map<number, ReadonlySet<EntryLevel32>>();
+  readonly tables = new Set<number>();
+  readonly largeFrames = new Set<number>();
+  readonly smallFrames = new Set<number>();
+  readonly dual = new Map<number, Set<number>>();
+
+  constructor(
+    private readonly words: TraceWords,
+    private readonly options: Closure32Options,
+    private readonly pse: { readonly on: boolean; readonly off: boolean },
+  ) {}
+
+  /** Whether an entry points into the ignored range (the guest's own, not followed). */
+  private ignored(pa: number): boolean {
+    const ignore = this.options.ignore;
+    return ignore != null && pa >= ignore.base && pa < ignore.base + ignore.bytes;
+  }
+
+  private mark(pa: number, level: EntryLevel32): void {
+    const levels = this.entries.get(pa);
+    if (levels === undefined) this.entries.set(pa, level === 'pde' ? PDE_ONLY : PTE_ONLY);
+    else if (!levels.has(level)) this.entries.set(pa, BOTH);
+  }
+
+  // The values of an entry are read as the word's values come (no entryValues list): a value seen twice
+  // adds to sets what it already added.
+
+  /** The PDE at `pa`: every 4 MiB frame and page table its values name. */
+  directoryEntry(pa: number): void {
+    this.mark(pa, 'pde');
+    for (const w of this.words.valuesAt(wordOf(pa))) {
+      const v = half(w, pa);
+      if ((v & P) === 0) continue;
+      const large = largePdeFrame(v, this.options.maxPhyAddr, this.pse);
+      const table = pdeTable(v, this.pse);
+      const followedTable = table !== null && !this.ignored(table) ? table : null;
+      if (large !== null && !this.ignored(large)) {
+        this.largeFrames.add(large);
+        if (followedTable !== null) this.dualTables(large).add(followedTable);
+      }
+      if (followedTable !== null) this.tables.add(followedTable);
+    }
+  }
+
+  /** The PTE at `pa`: every 4 KiB frame its values map. */
+  tableEntry(pa: number): void {
+    this.mark(pa, 'pte');
+    for (const w of this.words.valuesAt(wordOf(pa))) {
+      const v = half(w, pa);
+      const frame = (v & TABLE_MASK) >>> 0;
+      if ((v & P) !== 0 && !this.ignored(frame)) this.smallFrames.add(frame);
+    }
+  }
+
+  private dualTables(large: number): Set<number> {
+    let tables = this.dual.get(large);
+    if (tables === undefined) {
+      tables = new Set();
+      this.dual.set(large, tables);
+    }
+    return tables;
+  }
 }
 
 export function closure32(trace: Trace, words: TraceWords, options: Closure32Options): Closure32 {
-  const m = options.maxPhyAddr;
-  const ignored = (pa: number): boolean => options.ignore != null && pa >= options.ignore.base && pa < options.ignore.base + options.ignore.bytes;
   const pse = pseTimeline(trace);
-  const entries = new Map<number, Set<EntryLevel32>>();
-  const mark = (pa: number, level: EntryLevel32): void => {
-    const levels = entries.get(pa) ?? new Set<EntryLevel32>();
-    levels.add(level);
-    entries.set(pa, levels);
-  };
+  const b = new ClosureBuilder(words, options, pse);
   const directories = directoryBases(trace);
-  const tables = new Set<number>();
-  const largeFrames = new Set<number>();
-  const smallFrames = new Set<number>();
-  const dual = new Map<number, Set<number>>();
+  // Both 4-byte entries of every populated word, low then high.
   for (const pd of directories)
-    for (const pa of populatedEntries(words, pd)) {
-      mark(pa, 'pde');
-      for (const v of entryValues(words, pa)) {
-        const { large, table } = readPde(v, m, pse);
-        const followedTable = table !== null && !ignored(table) ? table : null;
-        if (large !== null && !ignored(large)) {
-          largeFrames.add(large);
-          if (followedTable !== null) dual.set(large, new Set([...(dual.get(large) ?? []), followedTable]));
-        }
-        if (followedTable !== null) tables.add(followedTable);
-      }
+    for (const w of words.populated(pd)) {
+      b.directoryEntry(w);
+      b.directoryEntry(w + 4);
     }
-  for (const pt of tables)
-    for (const pa of populatedEntries(words, pt)) {
-      mark(pa, 'pte');
-      for (const v of entryValues(words, pa)) if ((v & P) !== 0 && !ignored((v & TABLE_MASK) >>> 0)) smallFrames.add((v & TABLE_MASK) >>> 0);
+  for (const pt of b.tables)
+    for (const w of words.populated(pt)) {
+      b.tableEntry(w);
+      b.tableEntry(w + 4);
     }
-  return { entries, directories, tables, largeFrames, smallFrames, dual, pse };
+  return { entries: b.entries, directories, tables: b.tables, largeFrames: b.largeFrames, smallFrames: b.smallFrames, dual: b.dual, pse };
 }
 
 /** Every 4 KiB frame the linear page of `va` may be translated to, in any directory and at any time. */
