@@ -51,28 +51,43 @@ const unitOf = (pa: number): number => Math.floor(pa / PAGE_4M);
 const firstSlot = (s: AccessStep): number => Math.floor(s.va / PAGE_4M);
 const lastSlot = (s: AccessStep): number => Math.floor(((s.va + s.size - 1) >>> 0) / PAGE_4M);
 
-/**
- * How many accesses made with paging on touch each 4 MiB linear slot, from one pass over the steps: what
- * a window's slot costs the trace, and whether mapping it drops any step. Relocation moves or drops only
- * accesses made with paging off, so the counts hold for the relocated trace too.
- */
-function pagedSlotCounts(trace: Trace, paging: readonly boolean[]): Uint32Array {
+/** What a trace's accesses reach, found in one pass over its steps. */
+interface AccessReach32 {
+  /**
+   * How many accesses made with paging on touch each 4 MiB linear slot: what a window's slot costs the
+   * trace, and whether mapping it drops any step. Relocation moves or drops only accesses made with
+   * paging off, so the counts hold for the relocated trace too.
+   */
+  readonly touching: Uint32Array;
+  /** The first and last physical bytes of every access made with paging off (directEnds). */
+  readonly direct: readonly number[];
+}
+
+function accessReach32(trace: Trace, paging: readonly boolean[]): AccessReach32 {
   const touching = new Uint32Array(2 ** 32 / PAGE_4M);
+  const direct: number[] = [];
   trace.steps.forEach((s, i) => {
-    if (!isAccessStep(s) || paging[i] !== true) return;
+    if (!isAccessStep(s)) return;
+    if (paging[i] === false) direct.push(...directEnds(s.va, s.size));
+    if (paging[i] !== true) return;
     const first = firstSlot(s);
     const last = lastSlot(s);
     touching[first] = (touching[first] as number) + 1;
     if (last !== first) touching[last] = (touching[last] as number) + 1;
   });
-  return touching;
+  return { touching, direct };
 }
 
 /** Whether an access touches the 4 MiB linear slot `slot`. */
 const touches = (s: AccessStep, slot: number): boolean => firstSlot(s) === slot || lastSlot(s) === slot;
 
+const isPaeSwitch = (s: Step): boolean => s.op === 'mov-cr4' && (s.value & PAE) !== 0;
+const isNoPaeSwitch = (s: Step): boolean => !isPaeSwitch(s);
+
 function dropPaeSwitches(trace: Trace, counts: AdaptationCounts): Trace {
-  const steps = trace.steps.filter((s) => !(s.op === 'mov-cr4' && (s.value & PAE) !== 0));
+  // Most traces have none: no copy of their steps.
+  if (!trace.steps.some(isPaeSwitch)) return trace;
+  const steps = trace.steps.filter(isNoPaeSwitch);
   if (steps.length === trace.steps.length) return trace;
   counts.add('pae-switch-dropped', trace.steps.length - steps.length);
   return { ...trace, steps };
@@ -89,7 +104,7 @@ function chooseWindow32(words: TraceWords, closure: Closure32, touching: Uint32A
 }
 
 /** Regions the trace uses, those that must stay below 3 GiB, and the congruences of dual 4 MiB PDEs. */
-function usedRegions32(trace: Trace, words: TraceWords, closure: Closure32, paging: readonly boolean[]) {
+function usedRegions32(words: TraceWords, closure: Closure32, direct: readonly number[]) {
   const { regions, low, use } = regionUse();
   for (const page of words.pages) use(page);
   for (const pd of closure.directories) use(pd, true);
@@ -99,9 +114,7 @@ function usedRegions32(trace: Trace, words: TraceWords, closure: Closure32, pagi
     use(frame);
     use(frame + PAGE_2M);
   }
-  trace.steps.forEach((s, i) => {
-    if (isAccessStep(s) && paging[i] === false) for (const pa of directEnds(s.va, s.size)) use(pa, true);
-  });
+  for (const pa of direct) use(pa, true);
   const congruent = new Map<number, number>();
   for (const frame of closure.dual.keys()) if (frame >= FOUR_GIB) congruent.set(unitOf(frame), unitOf(frame % FOUR_GIB));
   return { regions, low, congruent, prefer: preferTables(words, closure) };
@@ -113,16 +126,24 @@ function usedRegions32(trace: Trace, words: TraceWords, closure: Closure32, pagi
  * names with CR4.PSE = 0 is empty rather than some other page of the trace read as PTEs.
  */
 function preferTables(words: TraceWords, closure: Closure32): (unit: number, target: number) => boolean {
-  const used = new Set<number>([...words.pages, ...closure.directories, ...closure.tables, ...closure.smallFrames]);
+  if (closure.dual.size === 0) return anyTarget;
   const framesByUnit = new Map<number, number[]>();
   for (const frame of closure.dual.keys()) framesByUnit.set(unitOf(frame), [...(framesByUnit.get(unitOf(frame)) ?? []), frame]);
+  // The pages the trace uses, gathered only when a target changes some frame's PSE-36 bits (rarely).
+  let used: Set<number> | null = null;
+  const isUsed = (page: number): boolean => {
+    used ??= new Set<number>([...words.pages, ...closure.directories, ...closure.tables, ...closure.smallFrames]);
+    return used.has(page);
+  };
   return (unit, target) =>
     (framesByUnit.get(unit) ?? []).every((frame) => {
       const high = Math.floor((target * PAGE_4M) / FOUR_GIB);
       if (high === Math.floor(frame / FOUR_GIB)) return true;
-      return [...(closure.dual.get(frame) ?? [])].every((table) => !used.has(table - (table % PAGE_4M) + ((table % PAGE_4M) & ~PSE36_MASK) + high * 2 ** PAGING32.PSE36_LOW_BIT));
+      return [...(closure.dual.get(frame) ?? [])].every((table) => !isUsed(table - (table % PAGE_4M) + ((table % PAGE_4M) & ~PSE36_MASK) + high * 2 ** PAGING32.PSE36_LOW_BIT));
     });
 }
+
+const anyTarget = (): boolean => true;
 
 function relocate32(trace: Trace, words: TraceWords, closure: Closure32, relocation: Relocation, paging: readonly boolean[], counts: AdaptationCounts): Trace {
   const m = trace.maxPhyAddr;
@@ -192,9 +213,9 @@ export function adaptPaging32(input: Trace, counts: AdaptationCounts): Trace {
   const ignore = existing === null ? null : { base: existing.base, bytes: GUEST_LAYOUT.WINDOW_BYTES };
   const closure = closure32(trace, words, { maxPhyAddr: trace.maxPhyAddr, ignore });
   const paging = pagingBeforeEachStep(trace);
-  const touching = pagedSlotCounts(trace, paging);
+  const { touching, direct } = accessReach32(trace, paging);
   const window = existing ?? chooseWindow32(words, closure, touching);
-  const { regions, low, congruent, prefer } = usedRegions32(trace, words, closure, paging);
+  const { regions, low, congruent, prefer } = usedRegions32(words, closure, direct);
   const relocation = Relocation.plan({ regions, low, pinned: new Set(), granule: 2, congruent, prefer });
   trace = relocate32(trace, words, closure, relocation, paging, counts);
   return mapWindow32(trace, window, touching, counts);
