@@ -12,6 +12,7 @@
 import { CR4, PAGE_4K, PAGE_4M, PAGING32 } from '../../src/arch/entry-layout.ts';
 import { largePde32ReservedBits } from '../../src/spec/walk-32.ts';
 import type { Trace } from '../../src/machine/trace.ts';
+import { EntryHalves32 } from './entry-halves-32.ts';
 import { ascending, type TraceWords } from './trace-words.ts';
 
 const FOUR_GIB = 2 ** 32;
@@ -151,7 +152,7 @@ class ClosureBuilder {
   readonly dual = new Map<number, Set<number>>();
 
   constructor(
-    private readonly words: TraceWords,
+    private readonly values: EntryHalves32,
     private readonly options: Closure32Options,
     private readonly pse: { readonly on: boolean; readonly off: boolean },
   ) {}
@@ -168,14 +169,10 @@ class ClosureBuilder {
     else if (!levels.has(level)) this.entries.set(pa, BOTH);
   }
 
-  // The values of an entry are read as the word's values come (no entryValues list): a value seen twice
-  // adds to sets what it already added.
-
   /** The PDE at `pa`: every 4 MiB frame and page table its values name. */
   directoryEntry(pa: number): void {
     this.mark(pa, 'pde');
-    for (const w of this.words.valuesAt(wordOf(pa))) {
-      const v = half(w, pa);
+    for (const v of this.values.valuesAt(pa)) {
       if ((v & P) === 0) continue;
       const large = largePdeFrame(v, this.options.maxPhyAddr, this.pse);
       const table = pdeTable(v, this.pse);
@@ -191,8 +188,7 @@ class ClosureBuilder {
   /** The PTE at `pa`: every 4 KiB frame its values map. */
   tableEntry(pa: number): void {
     this.mark(pa, 'pte');
-    for (const w of this.words.valuesAt(wordOf(pa))) {
-      const v = half(w, pa);
+    for (const v of this.values.valuesAt(pa)) {
       const frame = (v & TABLE_MASK) >>> 0;
       if ((v & P) !== 0 && !this.ignored(frame)) this.smallFrames.add(frame);
     }
@@ -210,7 +206,7 @@ class ClosureBuilder {
 
 export function closure32(trace: Trace, words: TraceWords, options: Closure32Options): Closure32 {
   const pse = pseTimeline(trace);
-  const b = new ClosureBuilder(words, options, pse);
+  const b = new ClosureBuilder(new EntryHalves32(trace, words), options, pse);
   const directories = directoryBases(trace);
   // Both 4-byte entries of every populated word, low then high.
   for (const pd of directories)
