@@ -39,7 +39,7 @@ import { mappedWindow32 } from './mapped-window-32.ts';
 import { pagingBeforeEachStep } from './paging-timeline.ts';
 import { directEnds, regionUse, relocateWith } from './relocate-trace.ts';
 import { Relocation } from './relocation.ts';
-import { ascending, TraceWords } from './trace-words.ts';
+import { ascending, lowerBoundOf, TraceWords } from './trace-words.ts';
 
 const FOUR_GIB = 2 ** 32;
 /** A word's low and high 32 bits, parsed straight from its hex form (no bigint). */
@@ -54,17 +54,17 @@ const lastSlot = (s: AccessStep): number => Math.floor(((s.va + s.size - 1) >>> 
 /** What a trace's accesses reach, found in one pass over its steps. */
 interface AccessReach32 {
   /**
-   * How many accesses made with paging on touch each 4 MiB linear slot: what a window's slot costs the
-   * trace, and whether mapping it drops any step. Relocation moves or drops only accesses made with
-   * paging off, so the counts hold for the relocated trace too.
+   * How many accesses made with paging on touch each window's 4 MiB linear slot, in WINDOWS order: what
+   * the window costs the trace, and whether mapping it drops any step. Relocation moves or drops only
+   * accesses made with paging off, so the counts hold for the relocated trace too.
    */
-  readonly touching: Uint32Array;
+  readonly touching: readonly number[];
   /** The first and last physical bytes of every access made with paging off (directEnds). */
   readonly direct: readonly number[];
 }
 
 function accessReach32(trace: Trace, paging: readonly boolean[]): AccessReach32 {
-  const touching = new Uint32Array(2 ** 32 / PAGE_4M);
+  const touching = WINDOWS.map(() => 0);
   const direct: number[] = [];
   trace.steps.forEach((s, i) => {
     if (!isAccessStep(s)) return;
@@ -72,10 +72,25 @@ function accessReach32(trace: Trace, paging: readonly boolean[]): AccessReach32 
     if (paging[i] !== true) return;
     const first = firstSlot(s);
     const last = lastSlot(s);
-    touching[first] = (touching[first] as number) + 1;
-    if (last !== first) touching[last] = (touching[last] as number) + 1;
+    touch(touching, first);
+    if (last !== first) touch(touching, last);
   });
   return { touching, direct };
+}
+
+/** The order in WINDOWS of the window whose 4 MiB linear slot each PDE index is, or -1. */
+const WINDOW_OF_SLOT: Int8Array = (() => {
+  const orders = new Int8Array(2 ** 32 / PAGE_4M).fill(-1);
+  WINDOWS.forEach((w, order) => {
+    orders[w.index32] = order;
+  });
+  return orders;
+})();
+
+/** Counts an access touching the 4 MiB linear slot `slot`, if it is a window's. */
+function touch(touching: number[], slot: number): void {
+  const order = WINDOW_OF_SLOT[slot] as number;
+  if (order >= 0) touching[order] = (touching[order] as number) + 1;
 }
 
 /** Whether an access touches the 4 MiB linear slot `slot`. */
@@ -94,12 +109,12 @@ function dropPaeSwitches(trace: Trace, counts: AdaptationCounts): Trace {
 }
 
 /** The window that costs the trace least: fewest evicted PDEs, then fewest dropped accesses. */
-function chooseWindow32(words: TraceWords, closure: Closure32, touching: Uint32Array): Window {
-  const cost = (w: Window): [number, number] => {
+function chooseWindow32(words: TraceWords, closure: Closure32, touching: readonly number[]): Window {
+  const cost = (w: Window, order: number): [number, number] => {
     const evictions = closure.directories.filter((pd) => entryValues(words, pd + w.index32 * PAGING32.ENTRY_BYTES).some((v) => v !== 0)).length;
-    return [evictions, touching[w.index32] as number];
+    return [evictions, touching[order] as number];
   };
-  const costs = WINDOWS.map((w) => ({ w, c: cost(w) }));
+  const costs = WINDOWS.map((w, order) => ({ w, c: cost(w, order) }));
   return costs.reduce((a, b) => (b.c[0] < a.c[0] || (b.c[0] === a.c[0] && b.c[1] < a.c[1]) ? b : a)).w;
 }
 
@@ -129,12 +144,9 @@ function preferTables(words: TraceWords, closure: Closure32): (unit: number, tar
   if (closure.dual.size === 0) return anyTarget;
   const framesByUnit = new Map<number, number[]>();
   for (const frame of closure.dual.keys()) framesByUnit.set(unitOf(frame), [...(framesByUnit.get(unitOf(frame)) ?? []), frame]);
-  // The pages the trace uses, gathered only when a target changes some frame's PSE-36 bits (rarely).
-  let used: Set<number> | null = null;
-  const isUsed = (page: number): boolean => {
-    used ??= new Set<number>([...words.pages, ...closure.directories, ...closure.tables, ...closure.smallFrames]);
-    return used.has(page);
-  };
+  // Looked up where the trace keeps them (ascending lists, sets), not gathered into one set: few are asked.
+  const isUsed = (page: number): boolean =>
+    holds(words.pages, page) || holds(closure.directories, page) || closure.tables.has(page) || closure.smallFrames.has(page);
   return (unit, target) =>
     (framesByUnit.get(unit) ?? []).every((frame) => {
       const high = Math.floor((target * PAGE_4M) / FOUR_GIB);
@@ -144,6 +156,9 @@ function preferTables(words: TraceWords, closure: Closure32): (unit: number, tar
 }
 
 const anyTarget = (): boolean => true;
+
+/** Whether an ascending list holds `pa`. */
+const holds = (sorted: readonly number[], pa: number): boolean => sorted[lowerBoundOf(sorted, pa)] === pa;
 
 function relocate32(trace: Trace, words: TraceWords, closure: Closure32, relocation: Relocation, paging: readonly boolean[], counts: AdaptationCounts): Trace {
   const m = trace.maxPhyAddr;
@@ -180,7 +195,8 @@ function relocate32(trace: Trace, words: TraceWords, closure: Closure32, relocat
 }
 
 /** Maps the window into every page directory and drops the accesses that would reach its slot. */
-function mapWindow32(trace: Trace, w: Window, touching: Uint32Array, counts: AdaptationCounts): Trace {
+/** `touching`: how many accesses made with paging on touch the window's slot. */
+function mapWindow32(trace: Trace, w: Window, touching: number, counts: AdaptationCounts): Trace {
   const image = new Image(trace.memory);
   const steps = new EditableSteps(trace.steps);
   let changed = false;
@@ -195,7 +211,7 @@ function mapWindow32(trace: Trace, w: Window, touching: Uint32Array, counts: Ada
     }
   }
   if (changed) counts.add('window-mapped');
-  const kept = (touching[w.index32] as number) > 0 ? withoutTouching(steps.steps, pagingBeforeEachStep(trace), w.index32) : steps.steps;
+  const kept = touching > 0 ? withoutTouching(steps.steps, pagingBeforeEachStep(trace), w.index32) : steps.steps;
   counts.add('window-step-dropped', steps.steps.length - kept.length);
   return { ...trace, memory: image.words(), steps: kept };
 }
@@ -218,5 +234,5 @@ export function adaptPaging32(input: Trace, counts: AdaptationCounts): Trace {
   const { regions, low, congruent, prefer } = usedRegions32(words, closure, direct);
   const relocation = Relocation.plan({ regions, low, pinned: new Set(), granule: 2, congruent, prefer });
   trace = relocate32(trace, words, closure, relocation, paging, counts);
-  return mapWindow32(trace, window, touching, counts);
+  return mapWindow32(trace, window, touching[WINDOWS.indexOf(window)] as number, counts);
 }

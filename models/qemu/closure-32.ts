@@ -13,7 +13,7 @@ import { CR4, PAGE_4K, PAGE_4M, PAGING32 } from '../../src/arch/entry-layout.ts'
 import { largePde32ReservedBits } from '../../src/spec/walk-32.ts';
 import type { Trace } from '../../src/machine/trace.ts';
 import { EntryHalves32 } from './entry-halves-32.ts';
-import { ascending, type TraceWords } from './trace-words.ts';
+import type { TraceWords } from './trace-words.ts';
 
 const FOUR_GIB = 2 ** 32;
 const P = 1;
@@ -115,9 +115,14 @@ export interface Closure32 {
 }
 
 export function directoryBases(trace: Trace): number[] {
+  // A trace names few directories, with many MOVs to CR3: a list, not a set, keeps them apart.
   const bases = [directoryOf(trace.registers.cr3)];
-  for (const s of trace.steps) if (s.op === 'mov-cr3') bases.push(directoryOf(s.value));
-  return ascending(bases);
+  for (const s of trace.steps) {
+    if (s.op !== 'mov-cr3') continue;
+    const base = directoryOf(s.value);
+    if (!bases.includes(base)) bases.push(base);
+  }
+  return bases.sort((a, b) => a - b);
 }
 
 const directoryOf = (cr3: number): number => (cr3 & PAGING32.CR3_DIRECTORY_MASK) >>> 0;
