@@ -103,7 +103,6 @@ function dropPaeSwitches(trace: Trace, counts: AdaptationCounts): Trace {
   // Most traces have none: no copy of their steps.
   if (!trace.steps.some(isPaeSwitch)) return trace;
   const steps = trace.steps.filter(isNoPaeSwitch);
-  if (steps.length === trace.steps.length) return trace;
   counts.add('pae-switch-dropped', trace.steps.length - steps.length);
   return { ...trace, steps };
 }
@@ -141,6 +140,7 @@ function usedRegions32(words: TraceWords, closure: Closure32, direct: readonly n
  * names with CR4.PSE = 0 is empty rather than some other page of the trace read as PTEs.
  */
 function preferTables(words: TraceWords, closure: Closure32): (unit: number, target: number) => boolean {
+  // No dual PDE (a third of the traces): any target will do.
   if (closure.dual.size === 0) return anyTarget;
   const framesByUnit = new Map<number, number[]>();
   for (const frame of closure.dual.keys()) framesByUnit.set(unitOf(frame), [...(framesByUnit.get(unitOf(frame)) ?? []), frame]);
@@ -194,8 +194,10 @@ function relocate32(trace: Trace, words: TraceWords, closure: Closure32, relocat
   });
 }
 
-/** Maps the window into every page directory and drops the accesses that would reach its slot. */
-/** `touching`: how many accesses made with paging on touch the window's slot. */
+/**
+ * Maps the window into every page directory and drops the accesses that would reach its slot (`touching`:
+ * how many accesses made with paging on touch it).
+ */
 function mapWindow32(trace: Trace, w: Window, touching: number, counts: AdaptationCounts): Trace {
   const image = new Image(trace.memory);
   const steps = new EditableSteps(trace.steps);
