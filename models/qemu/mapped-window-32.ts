@@ -9,11 +9,11 @@ import { half, wordOf } from './closure-32.ts';
 import { type Window, WINDOWS } from './guest-window.ts';
 import { pageOf } from './trace-words.ts';
 
-/** The order (in WINDOWS) of the window whose PDE word sits at each word offset of a page, or -1. */
-const WINDOW_AT_SLOT: Int8Array = (() => {
-  const orders = new Int8Array(PAGE_4K / 8).fill(-1);
+/** The order (in WINDOWS) of the window whose PDE word sits at each byte offset of a page, or -1. */
+const WINDOW_AT_OFFSET: Int8Array = (() => {
+  const orders = new Int8Array(PAGE_4K).fill(-1);
   WINDOWS.forEach((w, order) => {
-    orders[wordOf(w.index32 * PAGING32.ENTRY_BYTES) / 8] = order;
+    orders[wordOf(w.index32 * PAGING32.ENTRY_BYTES)] = order;
   });
   return orders;
 })();
@@ -24,10 +24,9 @@ export function mappedWindow32(trace: Trace): Window | null {
   // window's slot is parsed.
   let first = WINDOWS.length;
   for (const word of trace.memory) {
-    const offset = word.pa - pageOf(word.pa);
-    if (offset % 8 !== 0) continue;
-    const order = WINDOW_AT_SLOT[offset / 8] as number;
-    if (order < 0 || order >= first) continue;
+    // One table load per word (undefined, so skipped, for an address that is no whole number).
+    const order = WINDOW_AT_OFFSET[word.pa - pageOf(word.pa)];
+    if (order === undefined || order < 0 || order >= first) continue;
     const w = WINDOWS[order] as Window;
     if (half(bigIntFromHex(word.value), w.index32 * PAGING32.ENTRY_BYTES) === w.pde32) first = order;
   }
