@@ -6,6 +6,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    globalSetup: ['vitest.global-setup.ts'],
     coverage: {
       provider: 'v8',
       include: ['src/**/*.ts', 'models/**/*.ts'],
