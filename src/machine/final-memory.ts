@@ -24,18 +24,6 @@ function wordMatches(expected: bigint, got: bigint, uncertain: bigint): boolean 
   return (diff & ~uncertain) === 0n && (diff & expected) === 0n;
 }
 
-/** Whether the final memory matches the state's, word for word (the usual case, without sorting anything). */
-function memoryMatches(s: SpecState, actual: ReadonlyMap<number, bigint>): boolean {
-  let nonZeroSeen = 0;
-  for (const [pa, got] of actual) {
-    const expected = s.memory.readWord(pa);
-    if (expected !== 0n) nonZeroSeen++;
-    if (!wordMatches(expected, got, s.maySet.get(pa) ?? 0n)) return false;
-  }
-  // A non-zero word of the specification's that the machine did not list is one the machine has as zero.
-  return nonZeroSeen === s.memory.size;
-}
-
 /**
  * The words where the final memory cannot be the state's, in address order, read from the machine's list
  * as it is, without building a map: only when the addresses are strictly ascending (each once, as the
@@ -147,15 +135,6 @@ function closestDifferences(finals: readonly SpecState[], actual: ReadonlyMap<nu
   return best.state === first ? firstDifferences : memoryDifferences(best.state, actual);
 }
 
-/**
- * The differences from the state closest to the final memory, or null when one state matches, through a
- * map of the machine's words; `checkFirst`: the first state was not compared with the list as it is.
- */
-function finalDifferencesThroughMap(finals: readonly SpecState[], listed: readonly MemoryWord[], checkFirst: boolean): MemoryDifference[] | null {
-  const actual = finalWords(listed);
-  if (checkFirst && finals.length > 0 && memoryMatches(finals[0] as SpecState, actual)) return null;
-  return closestDifferences(finals, actual);
-}
 
 
 /**
@@ -167,5 +146,5 @@ export function finalMemoryDifferences(finals: readonly SpecState[], listed: rea
   const fromList = first === undefined ? null : listedDifferences(first, listed);
   if (fromList !== null && fromList.length === 0) return null;
   // Several states, or a list out of order or without some word: through a map, the closest state.
-  return fromList !== null && finals.length === 1 ? fromList : finalDifferencesThroughMap(finals, listed, fromList === null);
+  return fromList !== null && finals.length === 1 ? fromList : closestDifferences(finals, finalWords(listed));
 }
