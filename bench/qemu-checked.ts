@@ -12,8 +12,7 @@
  */
 import { Worker, type MessagePort } from 'node:worker_threads';
 import { QemuMachine } from '../models/qemu/index.ts';
-import { compare } from '../src/machine/check.ts';
-import type { Divergence } from '../src/machine/divergence.ts';
+import { compare, type Comparison } from '../src/machine/check.ts';
 import { isAccessStep, type Step, type Trace } from '../src/machine/trace.ts';
 import { peakResidentMb } from './qemu-resident.ts';
 import { BENCH_SEED, sampleTraces } from './qemu-traces.ts';
@@ -48,12 +47,14 @@ const accessesIn = (steps: readonly Step[]): number => steps.filter(isAccessStep
 
 /**
  * The accesses of a trace that the comparison judged: all of them, unless an observation diverged, after
- * which the specification is not followed any further (a finding is its first divergence). The
- * benchmark's traces nearly all meet a known QEMU deviation (252 of 256, 100 of them at a step), so
- * counting every access QEMU ran overstated the figure by 70%.
+ * which the specification is not followed any further (a finding is its first divergence), or the
+ * comparison was inconclusive, whose steps after the cut to MAX_STATES states could not have given a
+ * finding. The benchmark's traces nearly all meet a known QEMU deviation (252 of 256, 100 of them at a
+ * step), so counting every access QEMU ran overstated the figure by 70%; one is inconclusive.
  */
-export function checkedAccesses(trace: Trace, divergence: Divergence | null): number {
-  const at = divergence?.kind === 'observation' ? divergence.stepIndex : null;
+export function checkedAccesses(trace: Trace, verdict: Pick<Comparison, 'divergence' | 'inconclusive' | 'boundedAfter'>): number {
+  const { divergence, inconclusive, boundedAfter } = verdict;
+  const at = divergence?.kind === 'observation' ? divergence.stepIndex : inconclusive ? boundedAfter : null;
   return accessesIn(at === null ? trace.steps : trace.steps.slice(0, at + 1));
 }
 
@@ -77,7 +78,7 @@ async function checkShare(machine: QemuMachine, traces: readonly Trace[], traces
     outcomes.forEach((o, i) => {
       const trace = (groups[g] as Trace[])[i] as Trace;
       if (o.result === null) errors++;
-      else accesses += checkedAccesses(trace, compare(trace, o.result).divergence);
+      else accesses += checkedAccesses(trace, compare(trace, o.result));
     });
     compareMs += ms(t);
   }

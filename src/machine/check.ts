@@ -31,6 +31,18 @@ export interface CheckResult {
   readonly tags: readonly OutcomeTags[];
 }
 
+/** What compare() found. */
+export interface Comparison {
+  readonly divergence: Divergence | null;
+  readonly tags: OutcomeTags[];
+  readonly inconclusive: boolean;
+  /**
+   * The step after which the states were cut to MAX_STATES (null: never). Steps up to it were judged
+   * exactly; past it a mismatch is only inconclusive.
+   */
+  readonly boundedAfter: number | null;
+}
+
 function divergence(d: Omit<Divergence, 'explanation'>, explanation: string): Divergence {
   return { ...d, explanation };
 }
@@ -148,10 +160,11 @@ function concreteCount(states: readonly SpecState[]): number {
 }
 
 /** Compares a machine's result with the specification, step by step, then the final memory. */
-export function compare(trace: Trace, result: MachineResult): { divergence: Divergence | null; tags: OutcomeTags[]; inconclusive: boolean } {
+export function compare(trace: Trace, result: MachineResult): Comparison {
   let states: SpecState[] = [initialState(trace)];
   const tags: OutcomeTags[] = [];
   let bounded = false;
+  let boundedAfter: number | null = null;
   for (let i = 0; i < trace.steps.length; i++) {
     const step = trace.steps[i] as Step;
     const observed = result.observations[i] as Observation;
@@ -160,7 +173,7 @@ export function compare(trace: Trace, result: MachineResult): { divergence: Dive
       const matched = follow(s, step, observed, next);
       if (matched.length > 0 && tags.length === i) tags.push((matched[0] as Outcome).tags);
     }
-    if (next.length === 0 && bounded) return { divergence: null, tags, inconclusive: true };
+    if (next.length === 0 && bounded) return { divergence: null, tags, inconclusive: true, boundedAfter };
     if (next.length === 0) {
       // What was allowed is gathered only now: on every step that matches, it would be thrown away.
       const options = everyConcreteState(states).flatMap((s) => outcomes(withoutMemos(s), step));
@@ -175,17 +188,19 @@ export function compare(trace: Trace, result: MachineResult): { divergence: Dive
         ),
         tags,
         inconclusive: false,
+        boundedAfter,
       };
     }
     states = mergeDataVariants(dedupe(next, MAX_STATES + 1), MAX_STATES);
     if (concreteCount(states) > MAX_STATES) {
+      if (!bounded) boundedAfter = i;
       bounded = true;
       states = states.flatMap(concreteStates).slice(0, MAX_STATES);
     }
   }
   const diffs = finalMemoryDifferences(everyConcreteState(states), result.memory);
-  if (diffs === null) return { divergence: null, tags, inconclusive: false };
-  if (bounded) return { divergence: null, tags, inconclusive: true };
+  if (diffs === null) return { divergence: null, tags, inconclusive: false, boundedAfter };
+  if (bounded) return { divergence: null, tags, inconclusive: true, boundedAfter };
   return {
     divergence: divergence(
       { kind: 'final-memory', stepIndex: null, step: null, observed: null, allowed: [], walks: [], memory: diffs },
@@ -193,6 +208,7 @@ export function compare(trace: Trace, result: MachineResult): { divergence: Dive
     ),
     tags,
     inconclusive: false,
+    boundedAfter,
   };
 }
 

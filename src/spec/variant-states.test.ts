@@ -1,35 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { hexFromBigInt, type Hex64 } from '../arch/word.ts';
 import { compare } from '../machine/check.ts';
 import type { MachineResult, Observation } from '../machine/observation.ts';
-import type { MemoryWord, Step, Trace } from '../machine/trace.ts';
+import type { Step } from '../machine/trace.ts';
 import { PhysicalMemory } from './physical-memory.ts';
+import { h, remap, trace } from './stale-remap.fixture.ts';
 import { initialState, type SpecState } from './state.ts';
 import { sameState } from './state-equality.ts';
 import { advance, outcomes } from './transition.ts';
 import { concreteStates, mergeDataVariants, splitOn, variantsHold, variantWordsTouched } from './variant-states.ts';
 
-const PG = 0x80000000;
-const PAE = 1 << 5;
-const h = (v: bigint): Hex64 => hexFromBigInt(v);
-
-/** PDPT at 0x1000, PD at 0x2000, PT at 0x3000; va 0x00400000 -> 0x5000 until the PTE is rewritten to 0x6000. */
-const memory: MemoryWord[] = [
-  { pa: 0x1000, value: h(0x2001n) },
-  { pa: 0x2000 + 2 * 8, value: h(0x3007n) },
-  { pa: 0x3000, value: h(0x5007n) },
-];
 const VA = 0x0040_0010;
 const STALE_PA = 0x5010;
 const FRESH_PA = 0x6010;
 
 const store = (va: number, value: bigint): Step => ({ op: 'store', va, size: 4, user: false, value: h(value) });
 const load = (va: number): Step => ({ op: 'load', va, size: 4, user: false });
-const remap: Step = { op: 'write-phys', pa: 0x3000, value: h(0x6007n) };
-
-function trace(steps: Step[]): Trace {
-  return { format: 'xlatcheck-trace', version: 1, maxPhyAddr: 36, registers: { cr0: PG, cr3: 0x1000, cr4: PAE, efer: 0 }, memory, steps };
-}
 
 /** The states after each step, every outcome followed (the observation of the first one). */
 function follow(steps: Step[]): SpecState[] {
