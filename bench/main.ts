@@ -65,6 +65,8 @@ const qemuBenchmark = recordBenchmark(
     'qemu.accesses-per-second': { unit: 'accesses/s' },
     'qemu.checked-accesses-per-second': { unit: 'accesses/s', target: { kind: 'min', value: 200_000 } },
     'qemu.checked-executed-per-second': { unit: 'accesses/s' },
+    'qemu.checked-cpu-us-per-access': { unit: 'us CPU' },
+    'qemu.checked-node-cpu-us-per-access': { unit: 'us CPU' },
     'qemu.traces-per-second': { unit: 'traces/s' },
     'qemu.campaign-cases-per-second': { unit: 'cases/s' },
     'qemu.resident-mb': { unit: 'MB', target: { kind: 'max', value: 100 } },

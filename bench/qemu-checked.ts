@@ -14,6 +14,7 @@ import { Worker, type MessagePort } from 'node:worker_threads';
 import { QemuMachine } from '../models/qemu/index.ts';
 import { compare, type Comparison } from '../src/machine/check.ts';
 import { isAccessStep, type Step, type Trace } from '../src/machine/trace.ts';
+import { cpuAccount, type CpuSpent } from './cpu-account.ts';
 import { peakResidentMb } from './qemu-resident.ts';
 import { BENCH_SEED, sampleTraces } from './qemu-traces.ts';
 
@@ -109,11 +110,22 @@ export async function checkedShare(work: CheckedWork, port: MessagePort | null):
   }
 }
 
+/** The checked figure, the executed one beside it, each worker's split, and the CPU the clocked part took. */
+export interface CheckedRates {
+  readonly rate: number;
+  readonly executedRate: number;
+  readonly shares: CheckedShare[];
+  /** CPU over the clocked part: this process (the workers, adapting, driving, comparing) and the machine. */
+  readonly cpu: CpuSpent;
+  /** The accesses judged, all workers together (what cpu is divided by per access). */
+  readonly accesses: number;
+}
+
 /**
  * Main side: runs the workers; returns the accesses checked per second, the accesses QEMU ran per second
- * in the same pipeline, and each worker's split.
+ * in the same pipeline, each worker's split, and the CPU spent.
  */
-export async function checkedAccessesPerSecond(work: Omit<CheckedWork, 'worker'>): Promise<{ rate: number; executedRate: number; shares: CheckedShare[] }> {
+export async function checkedAccessesPerSecond(work: Omit<CheckedWork, 'worker'>): Promise<CheckedRates> {
   const workers = Array.from({ length: work.workers }, (_, worker) => new Worker(new URL('./qemu-checked-worker.mjs', import.meta.url), { workerData: { ...work, worker }, execArgv: [] }));
   const message = (w: Worker, kind: string): Promise<{ share?: CheckedShare }> =>
     new Promise((resolve, reject) => {
@@ -128,11 +140,14 @@ export async function checkedAccessesPerSecond(work: Omit<CheckedWork, 'worker'>
   try {
     await Promise.all(workers.map((w) => message(w, 'ready')));
     const start = performance.now();
+    const spent = cpuAccount();
     const done = workers.map((w) => message(w, 'done'));
     for (const w of workers) w.postMessage('go');
     const shares = (await Promise.all(done)).map((m) => m.share as CheckedShare);
     const seconds = ms(start) / 1000;
-    return { rate: shares.reduce((n, s) => n + s.accesses, 0) / seconds, executedRate: shares.reduce((n, s) => n + s.executed, 0) / seconds, shares };
+    const cpu = spent();
+    const accesses = shares.reduce((n, s) => n + s.accesses, 0);
+    return { rate: accesses / seconds, executedRate: shares.reduce((n, s) => n + s.executed, 0) / seconds, shares, cpu, accesses };
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }

@@ -20,6 +20,10 @@
  * Split timings (milliseconds of wall time): qemu.accesses-adapt-ms and qemu.accesses-run-ms (runBatch:
  * staging, QEMU, reading back, decoding); for the checked figure, the slower worker's qemu.checked-adapt-ms,
  * qemu.checked-wait-ms (waiting for QEMU) and qemu.checked-compare-ms (the specification's comparison).
+ * Against the checked target's budget (2 cores / 200,000 per second = 10 us of CPU per judged access):
+ * qemu.checked-cpu-us-per-access is the whole machine's busy CPU per judged access (QEMU and the kernel
+ * included) and qemu.checked-node-cpu-us-per-access this process's, every worker thread's (cpu-account.ts).
+ * The comparison's wall time is no measure of its CPU here: its threads share the cores with the QEMUs.
  * qemu.load-average-at-start is the one-minute load average when the benchmark starts: the figures are
  * wall-clock rates on a shared machine.
  *
@@ -115,6 +119,7 @@ export async function qemuBenchmarks(): Promise<Record<string, number>> {
     campaign: await campaignCasesPerSecond(),
   }));
   const slowest = <K extends keyof CheckedShare>(key: K): number => Math.max(...value.checked.shares.map((x) => x[key] as number));
+  const { cpu, accesses: judged } = value.checked;
   return {
     'qemu.boots-per-second': value.boots,
     'qemu.accesses-per-second': value.accesses.rate,
@@ -125,6 +130,8 @@ export async function qemuBenchmarks(): Promise<Record<string, number>> {
     'qemu.checked-adapt-ms': slowest('adaptMs'),
     'qemu.checked-wait-ms': slowest('waitMs'),
     'qemu.checked-compare-ms': slowest('compareMs'),
+    ...(cpu.machineUs === null ? {} : { 'qemu.checked-cpu-us-per-access': cpu.machineUs / judged }),
+    'qemu.checked-node-cpu-us-per-access': cpu.processUs / judged,
     'qemu.load-average-at-start': load,
     'qemu.traces-per-second': value.traces,
     'qemu.campaign-cases-per-second': value.campaign,
