@@ -12,6 +12,8 @@ import { type FileChange, KnownSightings, NO_CHANGE } from './known-sightings.ts
 export class CampaignTally {
   cases = 0;
   failedCases = 0;
+  /** Cases decided neither way: the specification's state bound was reached, then a mismatch (check.ts). */
+  inconclusiveCases = 0;
   readonly coverage: CoverageCounts = {};
   /** The findings kept as files: every ordinary one, the best of each known deviation's bucket. */
   readonly findings = new Map<string, StoredFinding>();
@@ -21,10 +23,10 @@ export class CampaignTally {
   private readonly known = new KnownSightings();
   readonly samples: ThroughputSample[] = [];
   private readonly replays: ReplayRecord[] = [];
-  private readonly perProperty: Map<string, { cases: number; failedCases: number }>;
+  private readonly perProperty: Map<string, { cases: number; failedCases: number; inconclusiveCases: number }>;
 
   constructor(properties: readonly string[]) {
-    this.perProperty = new Map(properties.map((p) => [p, { cases: 0, failedCases: 0 }]));
+    this.perProperty = new Map(properties.map((p) => [p, { cases: 0, failedCases: 0, inconclusiveCases: 0 }]));
   }
 
   /**
@@ -44,11 +46,15 @@ export class CampaignTally {
     return change;
   }
 
-  addRun(property: string, coverage: Readonly<CoverageCounts>, stored: StoredFinding | null): FileChange {
+  addRun(property: string, coverage: Readonly<CoverageCounts>, stored: StoredFinding | null, inconclusive = false): FileChange {
     const p = this.perProperty.get(property);
     if (p === undefined) throw new Error(`internal: a run of ${property}, which is not in this campaign`);
     this.cases++;
     p.cases++;
+    if (inconclusive) {
+      this.inconclusiveCases++;
+      p.inconclusiveCases++;
+    }
     addCounts(this.coverage, coverage);
     if (stored === null) return NO_CHANGE;
     this.failedCases++;

@@ -135,7 +135,7 @@ class Campaign {
       }
     } else if (result.kind === 'run') {
       const o = result.outcome;
-      this.apply(this.tally.addRun(o.property, o.coverage, this.locate(o.finding)));
+      this.apply(this.tally.addRun(o.property, o.coverage, this.locate(o.finding), o.inconclusive));
     } else {
       const stored = this.locate(result.finding);
       this.apply(this.tally.addReplay({ ...result.record, reproduction: stored?.id ?? null }, stored, this.countsReplay(result.record.source)));

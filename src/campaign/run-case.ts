@@ -36,6 +36,8 @@ export interface RunOutcome {
   /** Domain coverage of the generated case (shrink candidates are not counted). */
   readonly coverage: CoverageCounts;
   readonly finding: Finding | null;
+  /** The generated case was decided neither way (the specification's state bound, check.ts MAX_STATES). */
+  readonly inconclusive: boolean;
 }
 
 /** A family that throws is a bug in xlatcheck, not in the machine; it still becomes a finding, never a crash. */
@@ -148,7 +150,8 @@ export async function runCase(family: AnyFamily, index: number, ctx: RunContext)
   let details = await fc.check(property, { seed, numRuns: 1, endOnFailure: true });
   const coverage: CoverageCounts = {};
   countTags(checkedFirst?.tags ?? [], coverage);
-  if (!details.failed) return { index, property: family.name, coverage, finding: null };
+  const inconclusive = checkedFirst?.inconclusive === true;
+  if (!details.failed) return { index, property: family.name, coverage, finding: null, inconclusive };
   // A documented deviation is counted in its bucket, not shrunk again (finding.ts, ShrinkCut).
   if (checkedFirst !== null && isKnownDeviation(checkedFirst)) budget.refuse('known-deviation');
   else {
@@ -170,5 +173,5 @@ export async function runCase(family: AnyFamily, index: number, ctx: RunContext)
     divergence: failure.divergence,
     case: failure.c,
   });
-  return { index, property: family.name, coverage, finding };
+  return { index, property: family.name, coverage, finding, inconclusive };
 }

@@ -22,6 +22,7 @@ import { runCampaign } from '../campaign/run-campaign.ts';
 import { DEFAULT_LIMITS } from '../campaign/run-case.ts';
 import { parseShard, WHOLE } from '../campaign/shard.ts';
 import { MAX_RUNS, parseRuns, parseSeed } from '../config/run-config.ts';
+import { MAX_STATES } from '../machine/check.ts';
 import { bucketCounts, knownSightings } from '../report/bucket-counts.ts';
 import { HTML_FILE, JUNIT_FILE, REPORT_FILE } from '../report/campaign-report.ts';
 import { replayCommand } from '../report/replay-command.ts';
@@ -121,6 +122,7 @@ function summaryJson(result: CampaignResult, io: Io): object {
     skipped: r.configuration.skipped,
     stopReason: r.outcome.stopReason,
     cases: r.outcome.cases,
+    inconclusiveCases: r.outcome.inconclusiveCases,
     casesPerSecond: Number(r.timing.casesPerSecond.toFixed(1)),
     findings: r.outcome.findings,
     buckets: r.buckets.map((b) => ({
@@ -143,12 +145,18 @@ const STOPPED: Record<CampaignResult['report']['outcome']['stopReason'], string>
   interrupted: 'interrupted',
 };
 
+/** Cases that are neither a pass nor a finding are said, so that a campaign never looks more conclusive than it was. */
+function inconclusiveLine(n: number): string {
+  return `${n} case(s) inconclusive: past the specification's bound of ${MAX_STATES} followed states, a mismatch can be neither a pass nor a finding`;
+}
+
 function summaryText(result: CampaignResult): string {
   const r = result.report;
   const c = r.configuration;
   const lines = [
     `campaign seed ${c.seed} on ${c.machine.name}: ${r.outcome.cases} cases in ${(r.timing.elapsedMs / 1000).toFixed(1)} s (${r.timing.casesPerSecond.toFixed(0)}/s), ${STOPPED[r.outcome.stopReason]}`,
   ];
+  if (r.outcome.inconclusiveCases > 0) lines.push(inconclusiveLine(r.outcome.inconclusiveCases));
   const reproduced = r.replayed.filter((x) => x.status === 'reproduced').length;
   if (r.replayed.length > 0) lines.push(`replayed ${r.replayed.length} earlier finding(s): ${reproduced} reproduced`);
   if (r.buckets.length === 0) lines.push('no findings');

@@ -26,7 +26,7 @@ export async function reportCommand(args: readonly string[], io: Io): Promise<nu
   prepareOutFolder(out);
   const merged = mergeCampaignFolders(dirs, out);
   io.out(
-    `merged ${dirs.length} report(s): ${merged.outcome.cases} cases, ${merged.outcome.findings} finding(s) in ${merged.buckets.length} bucket(s)\n` +
+    `merged ${dirs.length} report(s): ${merged.outcome.cases} cases${merged.outcome.inconclusiveCases > 0 ? ` (${merged.outcome.inconclusiveCases} inconclusive)` : ''}, ${merged.outcome.findings} finding(s) in ${merged.buckets.length} bucket(s)\n` +
       `report: ${resolve(out, HTML_FILE)}\n`,
   );
   return EXIT.ok;

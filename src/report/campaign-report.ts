@@ -9,7 +9,8 @@ import type { Bucket } from '../findings/bucket.ts';
 import type { DomainCoverage } from './coverage.ts';
 
 export const REPORT_FORMAT = 'xlatcheck-campaign-report';
-export const REPORT_VERSION = 1;
+/** 2: cases decided neither way are counted (outcome.inconclusiveCases, per property). */
+export const REPORT_VERSION = 2;
 export const REPORT_FILE = 'report.json';
 export const JUNIT_FILE = 'junit.xml';
 export const HTML_FILE = 'report.html';
@@ -40,6 +41,8 @@ export interface PropertyTally {
   readonly name: string;
   readonly cases: number;
   readonly failedCases: number;
+  /** Cases decided neither way: the specification's state bound was reached, then a mismatch. */
+  readonly inconclusiveCases: number;
 }
 
 export type ReplaySource = 'regression' | 'previous';
@@ -86,6 +89,7 @@ export interface CampaignReport {
     readonly stopReason: StopReason;
     readonly cases: number;
     readonly failedCases: number;
+    readonly inconclusiveCases: number;
     readonly findings: number;
   };
   readonly properties: readonly PropertyTally[];

@@ -35,6 +35,8 @@ function summary(r: CampaignReport): string {
     field('machine', 'machine', c.machine.spec === c.machine.name ? c.machine.name : `${c.machine.name} (${c.machine.spec})`),
     field('seed', 'campaign seed', String(c.seed)),
     field('cases', 'cases', String(r.outcome.cases)),
+    // Decided neither way: the specification's state bound was reached, then a mismatch (never a finding).
+    field('inconclusive', 'inconclusive cases', String(r.outcome.inconclusiveCases)),
     field('cases-per-second', 'cases per second', r.timing.casesPerSecond.toFixed(1)),
     field('findings', 'findings', String(findings)),
     field('buckets', 'buckets', String(r.buckets.length)),
@@ -65,10 +67,10 @@ function replayedSection(r: CampaignReport): string {
 function propertiesSection(r: CampaignReport): string {
   const rows = r.properties.map((p) => {
     const buckets = r.buckets.filter((b) => b.property === p.name).length;
-    return `<tr><td class="label">${escapeXml(p.name)}</td><td>${p.cases}</td><td>${p.failedCases}</td><td>${buckets}</td></tr>`;
+    return `<tr><td class="label">${escapeXml(p.name)}</td><td>${p.cases}</td><td>${p.failedCases}</td><td>${p.inconclusiveCases}</td><td>${buckets}</td></tr>`;
   });
-  const skipped = r.configuration.skipped.map((s) => `<tr><td class="label">${escapeXml(s.property)}</td><td colspan="3" class="label">skipped: ${escapeXml(s.reason)}</td></tr>`);
-  return `<section id="properties"><h2>Properties</h2><table><thead><tr><th class="label">family</th><th>cases</th><th>failed</th><th>buckets</th></tr></thead><tbody>${[...rows, ...skipped].join('')}</tbody></table><p class="note">Run i checks family i mod ${r.configuration.properties.length} of this list.</p></section>`;
+  const skipped = r.configuration.skipped.map((s) => `<tr><td class="label">${escapeXml(s.property)}</td><td colspan="4" class="label">skipped: ${escapeXml(s.reason)}</td></tr>`);
+  return `<section id="properties"><h2>Properties</h2><table><thead><tr><th class="label">family</th><th>cases</th><th>failed</th><th>inconclusive</th><th>buckets</th></tr></thead><tbody>${[...rows, ...skipped].join('')}</tbody></table><p class="note">Run i checks family i mod ${r.configuration.properties.length} of this list.</p></section>`;
 }
 
 function coverageSection(r: CampaignReport): string {

@@ -27,7 +27,8 @@ export function renderJunit(report: CampaignReport, dir: string): string {
     ...report.properties.map((p) => {
       const buckets = report.buckets.filter((b) => b.property === p.name);
       const body = buckets.length > 0 ? failure(dir, buckets) : '';
-      return `    <testcase name="${escapeXml(p.name)}" classname="${classname}">\n${body}      <system-out>${p.cases} cases</system-out>\n    </testcase>\n`;
+      const inconclusive = p.inconclusiveCases > 0 ? `, ${p.inconclusiveCases} inconclusive` : '';
+      return `    <testcase name="${escapeXml(p.name)}" classname="${classname}">\n${body}      <system-out>${p.cases} cases${inconclusive}</system-out>\n    </testcase>\n`;
     }),
     ...c.skipped.map((s) => `    <testcase name="${escapeXml(s.property)}" classname="${classname}">\n      <skipped message="${escapeXml(s.reason)}"/>\n    </testcase>\n`),
   ];
@@ -41,6 +42,7 @@ export function renderJunit(report: CampaignReport, dir: string): string {
     ['machine', c.machine.spec],
     ['seed', String(c.seed)],
     ['cases', String(report.outcome.cases)],
+    ['inconclusive', String(report.outcome.inconclusiveCases)],
     ['stop', report.outcome.stopReason],
   ]
     .map(([k, v]) => `      <property name="${escapeXml(k ?? '')}" value="${escapeXml(v ?? '')}"/>\n`)

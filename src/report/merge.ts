@@ -4,7 +4,7 @@
  * unsharded campaign's outside `timing` and the list of shards.
  */
 import { mergeBuckets } from '../findings/bucket.ts';
-import { type CampaignReport, findingCount, type ReplayRecord, ReportFormatError, type StopReason } from './campaign-report.ts';
+import { type CampaignReport, findingCount, type PropertyTally, type ReplayRecord, ReportFormatError, type StopReason } from './campaign-report.ts';
 import { addCounts, type CoverageCounts, countsOf, domainCoverage } from './coverage.ts';
 
 const STOP_SEVERITY: readonly StopReason[] = ['completed', 'budget', 'finding-limit', 'interrupted'];
@@ -61,10 +61,17 @@ export function mergeReports(reports: readonly CampaignReport[]): CampaignReport
       skipped: [...skipped.values()],
       shards: reports.flatMap((r) => r.configuration.shards).sort((a, b) => a.count - b.count || a.index - b.index),
     },
-    outcome: { stopReason: worst(reports), cases, failedCases: sum((r) => r.outcome.failedCases), findings: findingCount(buckets) },
+    outcome: {
+      stopReason: worst(reports),
+      cases,
+      failedCases: sum((r) => r.outcome.failedCases),
+      inconclusiveCases: sum((r) => r.outcome.inconclusiveCases),
+      findings: findingCount(buckets),
+    },
     properties: first.properties.map((p) => {
       const all = reports.flatMap((r) => r.properties.filter((q) => q.name === p.name));
-      return { name: p.name, cases: all.reduce((n, q) => n + q.cases, 0), failedCases: all.reduce((n, q) => n + q.failedCases, 0) };
+      const total = (f: (q: PropertyTally) => number): number => all.reduce((n, q) => n + f(q), 0);
+      return { name: p.name, cases: total((q) => q.cases), failedCases: total((q) => q.failedCases), inconclusiveCases: total((q) => q.inconclusiveCases) };
     }),
     buckets,
     replayed: mergeReplays(reports.map((r) => r.replayed)),

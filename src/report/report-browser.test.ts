@@ -49,6 +49,7 @@ describe('report.html in a browser', () => {
     const r = campaign.report;
     const field = (name: string) => page.locator(`[data-field="${name}"]`).innerText();
     expect(await field('cases')).toBe(String(r.outcome.cases));
+    expect(await field('inconclusive')).toBe(String(r.outcome.inconclusiveCases));
     expect(await field('findings')).toBe(String(r.outcome.findings));
     expect(await field('buckets')).toBe(String(r.buckets.length));
     expect(await field('seed')).toBe('7');

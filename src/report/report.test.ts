@@ -54,10 +54,10 @@ function report(dir: string, over: Partial<CampaignReport> = {}): CampaignReport
       shards: [{ index: 1, count: 1 }],
       shrinkEvaluations: 100,
     },
-    outcome: { stopReason: 'completed', cases: 10, failedCases: 2, findings: 2 },
+    outcome: { stopReason: 'completed', cases: 10, failedCases: 2, inconclusiveCases: 1, findings: 2 },
     properties: [
-      { name: 'translation', cases: 5, failedCases: 2 },
-      { name: 'faults', cases: 5, failedCases: 0 },
+      { name: 'translation', cases: 5, failedCases: 2, inconclusiveCases: 0 },
+      { name: 'faults', cases: 5, failedCases: 0, inconclusiveCases: 1 },
     ],
     buckets: bucketFindings(stored),
     replayed: [],
@@ -103,7 +103,9 @@ describe('junit.xml', () => {
     expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="xlatcheck" tests="3" failures="1" errors="0" skipped="1"/);
     expect(xml).toMatch(/<testcase name="translation" classname="xlatcheck.broken:x">\n {6}<failure message="2 findings in 1 bucket" type="divergence">/);
     expect(xml).toMatch(/replay: npx xlatcheck replay \S+findings\/[0-9a-f]{16}\.json/);
-    expect(xml).toMatch(/<testcase name="faults" classname="xlatcheck.broken:x">\n {6}<system-out>5 cases<\/system-out>/);
+    expect(xml).toMatch(/<testcase name="faults" classname="xlatcheck.broken:x">\n {6}<system-out>5 cases, 1 inconclusive<\/system-out>/);
+    expect(xml).toMatch(/<testcase name="translation" classname="xlatcheck.broken:x">\n(.|\n)*?<system-out>5 cases<\/system-out>/);
+    expect(xml).toContain('<property name="inconclusive" value="1"/>');
     expect(xml).toContain('<skipped message="does not apply to machine broken:x (it needs the space-level contract)"/>');
   });
 });
@@ -115,10 +117,18 @@ describe('merging shard reports', () => {
     const two = report(dir, {
       configuration: { ...one.configuration, shards: [{ index: 2, count: 2 }] },
       buckets: [],
-      outcome: { stopReason: 'budget', cases: 7, failedCases: 0, findings: 0 },
+      outcome: { stopReason: 'budget', cases: 7, failedCases: 0, inconclusiveCases: 2, findings: 0 },
+      properties: [
+        { name: 'translation', cases: 4, failedCases: 0, inconclusiveCases: 2 },
+        { name: 'faults', cases: 3, failedCases: 0, inconclusiveCases: 0 },
+      ],
     });
     const merged = mergeReports([one, two]);
-    expect(merged.outcome).toEqual({ stopReason: 'budget', cases: 17, failedCases: 2, findings: 2 });
+    expect(merged.outcome).toEqual({ stopReason: 'budget', cases: 17, failedCases: 2, inconclusiveCases: 3, findings: 2 });
+    expect(merged.properties).toEqual([
+      { name: 'translation', cases: 9, failedCases: 2, inconclusiveCases: 2 },
+      { name: 'faults', cases: 8, failedCases: 0, inconclusiveCases: 1 },
+    ]);
     expect(merged.buckets).toEqual(one.buckets);
     expect(merged.configuration.shards).toEqual([{ index: 1, count: 2 }, { index: 2, count: 2 }]);
     expect(merged.coverage.matrices[0]?.counts).toEqual({ 'paged|2M|fresh|store|none': 2, 'paged|4K|fresh|load|none': 4 });
@@ -139,6 +149,8 @@ describe('report.html', () => {
     expect(html).not.toMatch(/https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
     for (const id of ['summary', 'findings', 'properties', 'throughput', 'coverage']) expect(html).toContain(`<section id="${id}">`);
     expect(html).toContain('<dd data-field="cases">10</dd>');
+    expect(html).toContain('<dd data-field="inconclusive">1</dd>');
+    expect(html).toContain('<th>inconclusive</th>');
     expect(html).toContain('translation: load: expected value, got value');
     expect(html).toMatch(/trace [12] &lt;&amp;&gt;/);
     expect(html).toContain('<td class="never"');
@@ -167,7 +179,7 @@ describe('known deviations in reports', () => {
     const base = report(temporaryFolder());
     return report(dir, {
       configuration: { ...base.configuration, shards: [{ index: shard, count: 2 }] },
-      outcome: { stopReason: 'completed', cases: 5, failedCases: sightings, findings: 1 },
+      outcome: { stopReason: 'completed', cases: 5, failedCases: sightings, inconclusiveCases: 0, findings: 1 },
       buckets: bucketFindings([stored], new Map([[`translation: ${SIGNATURE}`, sightings]])),
     });
   }
