@@ -51,6 +51,8 @@ function familyNamed(name: string): AnyFamily {
   return family;
 }
 
+const INCONCLUSIVE_NOTE = "decided neither way: the specification's state bound was reached, then a mismatch";
+
 async function replay(job: Extract<Job, { kind: 'replay' }>, ctx: RunContext, properties: readonly string[]): Promise<JobResult> {
   const { stored, source } = job;
   const head = { id: stored.id, source, property: stored.finding.property, bucket: stored.finding.bucket };
@@ -62,7 +64,9 @@ async function replay(job: Extract<Job, { kind: 'replay' }>, ctx: RunContext, pr
     const note =
       r.outcome === 'not-reproduced'
         ? 'the machine agrees with the specification on this case'
-        : r.sameSignature
+        : r.outcome === 'inconclusive'
+          ? INCONCLUSIVE_NOTE
+          : r.sameSignature
           ? 'same divergence'
           : `diverges differently: ${r.divergence?.signature ?? ''}`;
     return { kind: 'replay', record: { ...head, status: r.outcome, note }, finding: r.reproduction };

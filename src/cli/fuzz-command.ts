@@ -158,7 +158,8 @@ function summaryText(result: CampaignResult): string {
   ];
   if (r.outcome.inconclusiveCases > 0) lines.push(inconclusiveLine(r.outcome.inconclusiveCases));
   const reproduced = r.replayed.filter((x) => x.status === 'reproduced').length;
-  if (r.replayed.length > 0) lines.push(`replayed ${r.replayed.length} earlier finding(s): ${reproduced} reproduced`);
+  const undecided = r.replayed.filter((x) => x.status === 'inconclusive').length;
+  if (r.replayed.length > 0) lines.push(`replayed ${r.replayed.length} earlier finding(s): ${reproduced} reproduced${undecided > 0 ? `, ${undecided} inconclusive` : ''}`);
   if (r.buckets.length === 0) lines.push('no findings');
   else {
     const known = knownSightings(r.buckets);

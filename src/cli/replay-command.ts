@@ -8,6 +8,7 @@ import { DEFAULT_CASE_TIMEOUT_MS } from '../campaign/campaign-options.ts';
 import { normalizeSpec, resolveMachine } from '../campaign/machine-spec.ts';
 import { UsageError } from '../config/run-config.ts';
 import type { FindingMachine } from '../findings/finding.ts';
+import { MAX_STATES } from '../machine/check.ts';
 import { type ReplayResult, replayFinding } from '../findings/replay.ts';
 import { findingsAt, type StoredFinding } from '../findings/store.ts';
 import type { MachineUnderTest } from '../properties/family.ts';
@@ -23,7 +24,7 @@ interface Verdict {
   readonly property: string;
   readonly bucket: string;
   readonly machine: string;
-  readonly status: 'reproduced' | 'not-reproduced' | 'timeout';
+  readonly status: 'reproduced' | 'not-reproduced' | 'inconclusive' | 'timeout';
   readonly signature: string | null;
   readonly explanation: string | null;
 }
@@ -45,8 +46,16 @@ async function replayOne(stored: StoredFinding, machine: MachineUnderTest, recor
   return { ...head, status: r.outcome, signature: r.divergence?.signature ?? null, explanation: r.divergence?.explanation ?? null };
 }
 
+const STATUS_TEXT: Record<Verdict['status'], string> = {
+  reproduced: 'reproduced',
+  'not-reproduced': 'not reproduced',
+  // Not a fix: past the bound of followed states a mismatch is neither a pass nor a finding.
+  inconclusive: `inconclusive (the specification's bound of ${MAX_STATES} followed states was reached, then a mismatch)`,
+  timeout: 'reproduced (timed out)',
+};
+
 function describe(v: Verdict): string {
-  const status = v.status === 'not-reproduced' ? 'not reproduced' : v.status === 'timeout' ? 'reproduced (timed out)' : 'reproduced';
+  const status = STATUS_TEXT[v.status];
   const lines = [`${v.id}  ${status}  on ${v.machine}  ${v.bucket}`];
   if (v.status === 'reproduced' && v.explanation !== null) lines.push(...v.explanation.split('\n').map((l) => `    ${l}`));
   return lines.join('\n') + '\n';
@@ -71,8 +80,9 @@ export async function replayCommand(args: readonly string[], io: Io): Promise<nu
     verdicts.push(v);
     if (!flag(p, 'json')) io.out(describe(v));
   }
-  const reproduced = verdicts.filter((v) => v.status !== 'not-reproduced').length;
-  if (flag(p, 'json')) io.out(JSON.stringify({ reproduced, total: verdicts.length, findings: verdicts }, null, 2) + '\n');
-  else io.out(`${reproduced} of ${verdicts.length} finding(s) reproduced\n`);
+  const reproduced = verdicts.filter((v) => v.status === 'reproduced' || v.status === 'timeout').length;
+  const inconclusive = verdicts.filter((v) => v.status === 'inconclusive').length;
+  if (flag(p, 'json')) io.out(JSON.stringify({ reproduced, inconclusive, total: verdicts.length, findings: verdicts }, null, 2) + '\n');
+  else io.out(`${reproduced} of ${verdicts.length} finding(s) reproduced${inconclusive > 0 ? `, ${inconclusive} inconclusive` : ''}\n`);
   return reproduced > 0 ? EXIT.found : EXIT.ok;
 }

@@ -8,7 +8,8 @@ import type { Finding, FindingMachine } from './finding.ts';
 import type { StoredFinding } from './store.ts';
 import { FindingFormatError } from './validate-finding.ts';
 
-export type ReplayOutcome = 'reproduced' | 'not-reproduced';
+/** `inconclusive`: the specification could decide the case neither way (check.ts, MAX_STATES): not a fix. */
+export type ReplayOutcome = 'reproduced' | 'not-reproduced' | 'inconclusive';
 
 export interface ReplayResult {
   readonly outcome: ReplayOutcome;
@@ -35,8 +36,8 @@ export async function replayFinding(
   machineRecord: FindingMachine,
 ): Promise<ReplayResult> {
   const c = caseOf(stored, family);
-  const { divergence } = await family.check(machine, c);
-  if (divergence === null) return { outcome: 'not-reproduced', divergence, sameSignature: false, reproduction: null };
+  const { divergence, inconclusive } = await family.check(machine, c);
+  if (divergence === null) return { outcome: inconclusive === true ? 'inconclusive' : 'not-reproduced', divergence, sameSignature: false, reproduction: null };
   const old = stored.finding;
   const reproduction = buildFinding({
     family,

@@ -46,7 +46,7 @@ export interface PropertyTally {
 }
 
 export type ReplaySource = 'regression' | 'previous';
-export type ReplayStatus = 'reproduced' | 'not-reproduced' | 'timeout' | 'skipped';
+export type ReplayStatus = 'reproduced' | 'not-reproduced' | 'inconclusive' | 'timeout' | 'skipped';
 
 export interface ReplayRecord {
   readonly id: string;
