@@ -1,6 +1,6 @@
 /**
  * `xlatcheck replay FINDING|DIR...`: re-runs each saved finding's case on a machine (--machine, default the
- * one the finding records) and says, for each, reproduced or not reproduced. Exit 1 when any reproduced
+ * one the finding records) and says, for each, reproduced, not reproduced or inconclusive. Exit 1 when any reproduced
  * (the bug is still there), 0 when none did.
  */
 import { resolve } from 'node:path';

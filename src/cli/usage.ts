@@ -49,7 +49,7 @@ export const USAGE = `xlatcheck: property-based verification and fuzzing of addr
 Usage:
   xlatcheck fuzz [options]              run a campaign
   xlatcheck replay FINDING|DIR... [--machine M] [--json]
-                                        re-run saved findings; says reproduced or not reproduced
+                                        re-run saved findings: reproduced, not reproduced, inconclusive
   xlatcheck report DIR                  re-render DIR/report.html from DIR/report.json
   xlatcheck report --merge DIR... [--out DIR]
                                         merge shard reports into one
@@ -76,7 +76,9 @@ findings and a partial report).
 `,
   replay: `usage: xlatcheck replay FINDING|DIR... [--machine M] [--json]
 
-Re-runs each saved finding's case on its machine (or --machine M) and says reproduced or not reproduced.
+Re-runs each saved finding's case on its machine (or --machine M) and says reproduced, not reproduced, or
+inconclusive (the specification could decide the case neither way: its bound of followed states was
+reached, then a mismatch; that is no reproduction and no fix).
 
   --machine M          the machine to replay on (default: the one each finding records)
   --json               print the verdicts as JSON on stdout
