@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultLayout } from '../src/arbitraries/space/index.ts';
 import { fastCheckSeed, runConfigFromEnv } from '../src/config/run-config.ts';
 import { type Program, RESULT } from '../src/machine/system.ts';
-import { checkCase, readableArbitrary } from '../src/properties/property.ts';
+import { checkAgreement, readableArbitrary } from '../src/properties/property.ts';
 import { builtinMachine } from '../models/registry.ts';
 import { referenceSpaceSystem as referenceSystem } from '../models/reference/system/index.ts';
 import { integrityCaseFacts, integrityFamily } from '../src/properties/space-families.ts';
@@ -44,7 +44,7 @@ const program: Program = {
 describe('integrity', () => {
   test.prop([readableArbitrary(integrityFamily)], { seed: fastCheckSeed(seed), numRuns: runs })(
     'integrity: calls through the gate return the specification results and touch only result slots',
-    (c) => checkCase(integrityFamily, referenceSpaceMachine, c),
+    (c) => checkAgreement(integrityFamily, referenceSpaceMachine, c),
   );
 
   it('the specification: nested calls, snapshots and a pinned interleaving', () => {

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { applyLayoutDefect, defaultLayout, LAYOUT_DEFECTS, type LayoutDefect } from '../src/arbitraries/space/index.ts';
 import { fastCheckSeed, runConfigFromEnv } from '../src/config/run-config.ts';
 import { type LayoutRule, layoutRuleOf } from '../src/machine/system.ts';
-import { checkCase, readableArbitrary } from '../src/properties/property.ts';
+import { checkAgreement, readableArbitrary } from '../src/properties/property.ts';
 import { builtinMachine } from '../models/registry.ts';
 import { referenceSpaceSystem as referenceSystem } from '../models/reference/system/index.ts';
 import { layoutFamily } from '../src/properties/space-families.ts';
@@ -41,7 +41,7 @@ const RULE_OF_DEFECT: Record<LayoutDefect, LayoutRule> = {
 describe('layout', () => {
   test.prop([readableArbitrary(layoutFamily)], { seed: fastCheckSeed(seed), numRuns: runs })(
     'layout: the reference system builds the structure the claims describe and rejects invalid layouts',
-    (c) => checkCase(layoutFamily, referenceSpaceMachine, c),
+    (c) => checkAgreement(layoutFamily, referenceSpaceMachine, c),
   );
 
   it('the default 4-space layout is valid and passes every structural check', async () => {

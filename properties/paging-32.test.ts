@@ -10,14 +10,14 @@ import { fastCheckSeed, runConfigFromEnv } from '../src/config/run-config.ts';
 import type { Machine } from '../src/machine/machine.ts';
 import { processorMachine } from '../src/machine/processor-machine.ts';
 import type { MachineUnderTest } from '../src/properties/family.ts';
-import { checkCase, checkFamily, readableArbitrary } from '../src/properties/property.ts';
+import { checkAgreement, checkFamily, readableArbitrary } from '../src/properties/property.ts';
 import { paging32Family } from '../src/properties/variant-families.ts';
 
 const config = runConfigFromEnv();
 
 test.prop([readableArbitrary(paging32Family)], { seed: fastCheckSeed(config.seed), numRuns: config.runs })(
   `paging-32: reference agrees with the specification (${paging32Family.description})`,
-  (c) => checkCase(paging32Family, { name: 'reference', walk: referenceMachine, system: null }, c),
+  (c) => checkAgreement(paging32Family, { name: 'reference', walk: referenceMachine, system: null }, c),
 );
 
 /** PSE-36 bits dropped: every 4 MiB frame is taken below 4 GiB. */

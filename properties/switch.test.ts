@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultLayout } from '../src/arbitraries/space/index.ts';
 import { fastCheckSeed, runConfigFromEnv } from '../src/config/run-config.ts';
 import { ControlRecorder } from '../src/machine/system.ts';
-import { checkCase, readableArbitrary } from '../src/properties/property.ts';
+import { checkAgreement, readableArbitrary } from '../src/properties/property.ts';
 import { builtinMachine } from '../models/registry.ts';
 import { referenceSpaceSystem as referenceSystem } from '../models/reference/system/index.ts';
 import { switchFamily } from '../src/properties/space-families.ts';
@@ -22,7 +22,7 @@ const { seed, runs } = runConfigFromEnv();
 describe('switch', () => {
   test.prop([readableArbitrary(switchFamily)], { seed: fastCheckSeed(seed), numRuns: runs })(
     'switch: paging on/off and CR3 switches as the claims say, with no stale translation left behind',
-    (c) => checkCase(switchFamily, referenceSpaceMachine, c),
+    (c) => checkAgreement(switchFamily, referenceSpaceMachine, c),
   );
 
   it('a name-cache stat from the application: paging on into space 2, CR3 to space 1 and back, paging off', () => {

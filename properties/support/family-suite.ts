@@ -6,7 +6,7 @@
 import { test } from '@fast-check/vitest';
 import { fastCheckSeed, runConfigFromEnv } from '../../src/config/run-config.ts';
 import { findMachine } from '../../models/registry.ts';
-import { checkCase, readableArbitrary } from '../../src/properties/property.ts';
+import { checkAgreement, readableArbitrary } from '../../src/properties/property.ts';
 import { findFamily } from '../../src/properties/registry.ts';
 
 export function defineFamilySuite(familyName: string, machineName = 'reference'): void {
@@ -16,6 +16,6 @@ export function defineFamilySuite(familyName: string, machineName = 'reference')
   const { seed, runs } = runConfigFromEnv();
   test.prop([readableArbitrary(family)], { seed: fastCheckSeed(seed), numRuns: runs })(
     `${familyName}: ${machineName} agrees with the specification (${family.description})`,
-    (c) => checkCase(family, entry.machine, c),
+    (c) => checkAgreement(family, entry.machine, c),
   );
 }

@@ -26,10 +26,36 @@ export function readableArbitrary(family: AnyFamily): fc.Arbitrary<object> {
   return (family.arbitrary() as fc.Arbitrary<object>).map((c) => readable(family, c));
 }
 
-/** The check of one case: resolves when the machine agrees with the specification, throws otherwise. */
+/**
+ * A case the specification decided neither way: past its bound of followed states, the machine's
+ * observation matched none it kept (src/machine/check.ts). No finding, but no agreement either.
+ */
+export class UndecidedCase extends Error {
+  constructor(
+    readonly family: string,
+    readonly rendered: string,
+  ) {
+    super(`${family}: decided neither way: the specification's bound of followed states was reached, then a mismatch\n\ncase:\n${rendered}`);
+  }
+}
+
+/**
+ * The check of one case when looking for divergences (a broken machine caught, a mutant killed): throws
+ * for a divergence only. A case decided neither way resolves: it catches nothing.
+ */
 export async function checkCase(family: AnyFamily, machine: MachineUnderTest, c: unknown): Promise<void> {
   const verdict = await family.check(machine, c);
   if (verdict.divergence !== null) throw new PropertyFailure(family.name, verdict.divergence, family.format(c));
+}
+
+/**
+ * The check of one case when a suite claims that the machine agrees with the specification: a divergence
+ * throws, and so does a case decided neither way, which would otherwise pass as agreement.
+ */
+export async function checkAgreement(family: AnyFamily, machine: MachineUnderTest, c: unknown): Promise<void> {
+  const verdict = await family.check(machine, c);
+  if (verdict.divergence !== null) throw new PropertyFailure(family.name, verdict.divergence, family.format(c));
+  if (verdict.inconclusive === true) throw new UndecidedCase(family.name, family.format(c));
 }
 
 export function familyProperty(family: AnyFamily, machine: MachineUnderTest): fc.IAsyncProperty<[object]> {
