@@ -48,7 +48,7 @@ describe('inconclusive cases in a campaign', () => {
       ['translation', 3],
       ['faults', 3],
     ]);
-    expect(stdout).toContain("6 case(s) inconclusive: past the specification's bound of 256 followed states");
+    expect(stdout).toContain("6 case(s) inconclusive, neither a pass nor a finding: the specification's bound of 256 followed states");
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<dd data-field="inconclusive">6</dd>');
     expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toContain('<system-out>3 cases, 3 inconclusive</system-out>');
   });
@@ -78,6 +78,6 @@ describe('inconclusive cases in a campaign', () => {
     expect(again.stdout).toContain(`replayed ${count} earlier finding(s): 0 reproduced, ${count} inconclusive`);
     const replayed = reportOf(out).replayed;
     expect(replayed.map((r) => r.status)).toEqual(Array.from({ length: count }, () => 'inconclusive'));
-    expect(replayed[0]?.note).toBe("decided neither way: the specification's state bound was reached, then a mismatch");
+    expect(replayed[0]?.note).toBe("decided neither way: the specification's bound of 256 followed states was reached, then a mismatch");
   });
 });

@@ -10,6 +10,7 @@ import type { AnyFamily } from '../properties/family.ts';
 import { findFamily } from '../properties/registry.ts';
 import type { ReplayRecord, ReplaySource } from '../report/campaign-report.ts';
 import { resolveMachine } from './machine-spec.ts';
+import { UNDECIDED } from '../machine/check.ts';
 import type { Trace } from '../machine/trace.ts';
 import { batches, PrefetchingMachine } from './prefetching-machine.ts';
 import { type CaseLimits, generatedCase, harnessError, type RunContext, type RunOutcome, runCase } from './run-case.ts';
@@ -51,8 +52,6 @@ function familyNamed(name: string): AnyFamily {
   return family;
 }
 
-const INCONCLUSIVE_NOTE = "decided neither way: the specification's state bound was reached, then a mismatch";
-
 async function replay(job: Extract<Job, { kind: 'replay' }>, ctx: RunContext, properties: readonly string[]): Promise<JobResult> {
   const { stored, source } = job;
   const head = { id: stored.id, source, property: stored.finding.property, bucket: stored.finding.bucket };
@@ -65,7 +64,7 @@ async function replay(job: Extract<Job, { kind: 'replay' }>, ctx: RunContext, pr
       r.outcome === 'not-reproduced'
         ? 'the machine agrees with the specification on this case'
         : r.outcome === 'inconclusive'
-          ? INCONCLUSIVE_NOTE
+          ? `decided neither way: ${UNDECIDED}`
           : r.sameSignature
           ? 'same divergence'
           : `diverges differently: ${r.divergence?.signature ?? ''}`;

@@ -22,7 +22,7 @@ import { runCampaign } from '../campaign/run-campaign.ts';
 import { DEFAULT_LIMITS } from '../campaign/run-case.ts';
 import { parseShard, WHOLE } from '../campaign/shard.ts';
 import { MAX_RUNS, parseRuns, parseSeed } from '../config/run-config.ts';
-import { MAX_STATES } from '../machine/check.ts';
+import { UNDECIDED } from '../machine/check.ts';
 import { bucketCounts, knownSightings } from '../report/bucket-counts.ts';
 import { HTML_FILE, JUNIT_FILE, REPORT_FILE } from '../report/campaign-report.ts';
 import { replayCommand } from '../report/replay-command.ts';
@@ -147,7 +147,7 @@ const STOPPED: Record<CampaignResult['report']['outcome']['stopReason'], string>
 
 /** Cases that are neither a pass nor a finding are said, so that a campaign never looks more conclusive than it was. */
 function inconclusiveLine(n: number): string {
-  return `${n} case(s) inconclusive: past the specification's bound of ${MAX_STATES} followed states, a mismatch can be neither a pass nor a finding`;
+  return `${n} case(s) inconclusive, neither a pass nor a finding: ${UNDECIDED}`;
 }
 
 function summaryText(result: CampaignResult): string {

@@ -8,7 +8,7 @@ import { DEFAULT_CASE_TIMEOUT_MS } from '../campaign/campaign-options.ts';
 import { normalizeSpec, resolveMachine } from '../campaign/machine-spec.ts';
 import { UsageError } from '../config/run-config.ts';
 import type { FindingMachine } from '../findings/finding.ts';
-import { MAX_STATES } from '../machine/check.ts';
+import { UNDECIDED } from '../machine/check.ts';
 import { type ReplayResult, replayFinding } from '../findings/replay.ts';
 import { findingsAt, type StoredFinding } from '../findings/store.ts';
 import type { MachineUnderTest } from '../properties/family.ts';
@@ -50,7 +50,7 @@ const STATUS_TEXT: Record<Verdict['status'], string> = {
   reproduced: 'reproduced',
   'not-reproduced': 'not reproduced',
   // Not a fix: past the bound of followed states a mismatch is neither a pass nor a finding.
-  inconclusive: `inconclusive (the specification's bound of ${MAX_STATES} followed states was reached, then a mismatch)`,
+  inconclusive: `inconclusive (${UNDECIDED})`,
   timeout: 'reproduced (timed out)',
 };
 

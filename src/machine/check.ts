@@ -22,6 +22,9 @@ import { finalMemoryDifferences } from './final-memory.ts';
  */
 export const MAX_STATES = 256;
 
+/** Why a case was decided neither way, as every report and message says it. */
+export const UNDECIDED = `the specification's bound of ${MAX_STATES} followed states was reached, then a mismatch`;
+
 export interface CheckResult {
   readonly divergence: Divergence | null;
   /** True when the state bound was reached and a mismatch followed: neither a pass nor a finding. */

@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check';
 import { fastCheckSeed, type RunConfig } from '../config/run-config.ts';
-import type { AnyFamily, FamilyDivergence, MachineUnderTest } from './family.ts';
+import { UNDECIDED } from '../machine/check.ts';
+import type { AnyFamily, FamilyDivergence, MachineUnderTest, Verdict } from './family.ts';
 
 export class PropertyFailure extends Error {
   constructor(
@@ -35,7 +36,7 @@ export class UndecidedCase extends Error {
     readonly family: string,
     readonly rendered: string,
   ) {
-    super(`${family}: decided neither way: the specification's bound of followed states was reached, then a mismatch\n\ncase:\n${rendered}`);
+    super(`${family}: decided neither way: ${UNDECIDED}\n\ncase:\n${rendered}`);
   }
 }
 
@@ -44,8 +45,14 @@ export class UndecidedCase extends Error {
  * for a divergence only. A case decided neither way resolves: it catches nothing.
  */
 export async function checkCase(family: AnyFamily, machine: MachineUnderTest, c: unknown): Promise<void> {
+  await withoutDivergence(family, machine, c);
+}
+
+/** The verdict of one case, after throwing for a divergence. */
+async function withoutDivergence(family: AnyFamily, machine: MachineUnderTest, c: unknown): Promise<Verdict> {
   const verdict = await family.check(machine, c);
   if (verdict.divergence !== null) throw new PropertyFailure(family.name, verdict.divergence, family.format(c));
+  return verdict;
 }
 
 /**
@@ -53,8 +60,7 @@ export async function checkCase(family: AnyFamily, machine: MachineUnderTest, c:
  * throws, and so does a case decided neither way, which would otherwise pass as agreement.
  */
 export async function checkAgreement(family: AnyFamily, machine: MachineUnderTest, c: unknown): Promise<void> {
-  const verdict = await family.check(machine, c);
-  if (verdict.divergence !== null) throw new PropertyFailure(family.name, verdict.divergence, family.format(c));
+  const verdict = await withoutDivergence(family, machine, c);
   if (verdict.inconclusive === true) throw new UndecidedCase(family.name, family.format(c));
 }
 
